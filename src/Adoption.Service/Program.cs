@@ -1,0 +1,4 @@
+using Adoption.Service.Hosting;
+using Ccd.Runtime.Hosting;
+
+return await CcdHost.RunAsync(args, AdoptionHost.Definition);

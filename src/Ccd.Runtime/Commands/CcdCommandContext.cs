@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Ccd.Runtime.Hosting;
+using Microsoft.AspNetCore.Builder;
+
+namespace Ccd.Runtime.Commands;
+
+/// <summary>Given to every command: builds the configured application so the command can use its services.</summary>
+public sealed class CcdCommandContext
+{
+    private readonly CcdHostDefinition _host;
+
+    internal CcdCommandContext(CcdHostDefinition host) => _host = host;
+
+    /// <summary>Builds the application with the tokens the command did not recognise (such as <c>--urls</c>) as host arguments.</summary>
+    public WebApplication BuildApp(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return CcdHost.Build(parseResult.UnmatchedTokens.ToArray(), _host);
+    }
+
+    /// <summary>
+    /// Runs a command body: builds the application, runs <paramref name="body"/>, and turns start-up errors into one
+    /// line on standard error and exit code 2.
+    /// </summary>
+    public async Task<int> RunAsync(ParseResult parseResult, Func<WebApplication, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        try
+        {
+            await using var app = BuildApp(parseResult);
+            return await body(app, cancellationToken);
+        }
+        catch (CcdStartupException exception)
+        {
+            await Console.Error.WriteLineAsync($"error: {exception.Message}");
+            return 2;
+        }
+    }
+}

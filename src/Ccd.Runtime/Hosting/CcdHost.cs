@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Ccd.Runtime.Commands;
+using Ccd.Runtime.Database;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ccd.Runtime.Hosting;
+
+/// <summary>
+/// The entry point of a service on the runtime: one binary that serves (the default) and runs the operations
+/// commands (<c>migrate</c>, <c>status</c>, ...). <c>Program.cs</c> is one call to <see cref="RunAsync"/>.
+/// </summary>
+public static class CcdHost
+{
+    /// <summary>Parses the command line and runs the chosen command; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, CcdHostDefinition host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var context = new CcdCommandContext(host);
+        var root = new RootCommand(host.Description) { TreatUnmatchedTokensAsErrors = false };
+        ServeCommand.Configure(root, context);
+        foreach (var command in RuntimeCommands.All.Concat(host.Commands))
+        {
+            root.Subcommands.Add(command(context));
+        }
+
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    /// <summary>
+    /// Builds the web application for <paramref name="args"/> without starting it or touching the database.
+    /// <paramref name="customize"/> runs first (tests add configuration or a test server there).
+    /// </summary>
+    /// <exception cref="CcdStartupException">The configuration is invalid.</exception>
+    public static WebApplication Build(string[] args, CcdHostDefinition host, Action<WebApplicationBuilder>? customize = null)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:5000");
+        }
+
+        customize?.Invoke(builder);
+        host.ConfigureServices(builder);
+        var app = builder.Build();
+        app.UseCcdRuntime();
+        host.ConfigureApp(app);
+        return app;
+    }
+
+    /// <summary>Fail-fast database preparation: checks the database answers, then migrates (LOCAL, TEST) or checks the journal (DEV, PROD).</summary>
+    /// <exception cref="CcdStartupException">The database is unreachable, refuses the credentials, or the schema is behind.</exception>
+    public static Task PrepareDatabaseAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<DatabaseStartup>().EnsureReadyAsync(cancellationToken);
+    }
+}

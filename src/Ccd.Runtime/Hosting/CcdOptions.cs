@@ -1,0 +1,30 @@
+namespace Ccd.Runtime.Hosting;
+
+/// <summary>Settings of the runtime, bound from the <c>Ccd</c> configuration section.</summary>
+public sealed class CcdOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Ccd";
+
+    /// <summary>Database connection settings (<c>Ccd:Database</c>).</summary>
+    public CcdDatabaseOptions Database { get; set; } = new();
+
+    /// <summary>Largest request body accepted, in bytes (<c>Ccd:MaxRequestBodyBytes</c>); larger bodies get 413. Default 10 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
+}
+
+/// <summary>Connection settings applied on top of the database URL (<c>Ccd:Database</c>).</summary>
+public sealed class CcdDatabaseOptions
+{
+    /// <summary>Seconds a statement may run before it is cancelled and the request answered 503. Default 5.</summary>
+    public int CommandTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>Seconds to wait for a connection (opening one, or a free one from an exhausted pool) before answering 503. Default 5.</summary>
+    public int ConnectTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>Largest number of pooled connections per process. Default 50.</summary>
+    public int MaxPoolSize { get; set; } = 50;
+
+    /// <summary>Database created and used inside the embedded LOCAL cluster. Default <c>ccd_local</c>.</summary>
+    public string LocalDatabaseName { get; set; } = "ccd_local";
+}

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Ccd.Testing;
+
+/// <summary>A service binary started as a real process (Kestrel on a free loopback port), for tests that kill, restart or run replicas.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServiceProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>The port the process listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>The base address of the process.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Everything the process printed so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>True once the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code (after exit).</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts <c>dotnet &lt;dll&gt; &lt;args&gt;</c> with <paramref name="environment"/> (APP_ENV and the database URL among them).</summary>
+    public static ServiceProcess Start(string dll, IDictionary<string, string?> environment, IEnumerable<string>? args = null, int? port = null)
+    {
+        var chosenPort = port ?? FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args ?? [])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        // Only what the test passes: no APP_ENV or database URL leaks in from the machine.
+        foreach (var key in info.Environment.Keys.Where(k => k.EndsWith("_DATABASE_URL", StringComparison.Ordinal) || k == "APP_ENV").ToList())
+        {
+            info.Environment.Remove(key);
+        }
+
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{chosenPort}";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
+        return new ServiceProcess(process, chosenPort);
+    }
+
+    /// <summary>Waits until <c>/health/ready</c> answers 200, or throws with the process output.</summary>
+    public async Task WaitReadyAsync(TimeSpan? ceiling = null)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + (ceiling ?? TimeSpan.FromSeconds(60));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The service exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri("health/ready", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"The service was not ready in time:\n{Output}");
+    }
+
+    /// <summary>Waits for the process to exit within <paramref name="ceiling"/>; returns false if it did not.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan ceiling)
+    {
+        using var timeout = new CancellationTokenSource(ceiling);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            _process.WaitForExit(); // flush redirected output
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Kills the process at once (SIGKILL), as a crash would.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>Asks the process to stop (SIGTERM) and waits for it.</summary>
+    public async Task StopAsync(TimeSpan? ceiling = null)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        if (!await WaitForExitAsync(ceiling ?? TimeSpan.FromSeconds(30)))
+        {
+            Kill();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await Task.CompletedTask;
+        _process.Dispose();
+    }
+
+    /// <summary>A free loopback TCP port.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
