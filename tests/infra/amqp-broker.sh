@@ -139,7 +139,15 @@ load_env() {
     return 0
 }
 
-pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+# A process that exited but was not reaped yet (zombie; our detached
+# children are reaped by PID 1, sometimes slowly) counts as gone.
+pid_alive() {
+    local st
+    [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null || return 1
+    st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    st=${st##*) }
+    [ "${st%% *}" != Z ]
+}
 
 write_config() {
     mkdir -p "$WD/log" "$WD/mnesia" "$WD/home"
