@@ -45,8 +45,9 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     /// <summary>Initialises the cluster in <paramref name="dataDirectory"/> if it is new, and starts it.</summary>
     /// <param name="dataDirectory">The cluster's folder; created if missing.</param>
     /// <param name="throwaway">Tuned for tests: no fsync, no full-page writes (data may be lost on a crash).</param>
+    /// <param name="port">The port to listen on (to restart on the same port); a free one when null.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
-    public static async Task<LocalPostgresCluster> StartAsync(string dataDirectory, bool throwaway = false, CancellationToken cancellationToken = default)
+    public static async Task<LocalPostgresCluster> StartAsync(string dataDirectory, bool throwaway = false, int? port = null, CancellationToken cancellationToken = default)
     {
         var fullPath = Path.GetFullPath(dataDirectory);
         var bin = await PostgresBinaries.FindOrInstallAsync(cancellationToken);
@@ -62,7 +63,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             await RunCheckedAsync("chown", ["-R", "postgres:postgres", fullPath, socketDirectory], TimeSpan.FromSeconds(30), cancellationToken);
         }
 
-        var cluster = new LocalPostgresCluster(fullPath, bin, socketDirectory, FreePort(), asPostgresUser);
+        var cluster = new LocalPostgresCluster(fullPath, bin, socketDirectory, port ?? FreePort(), asPostgresUser);
         if (!File.Exists(Path.Combine(fullPath, "PG_VERSION")))
         {
             await cluster.PgAsync("initdb", ["-D", fullPath, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], TimeSpan.FromMinutes(2), cancellationToken);
@@ -126,8 +127,38 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>The process ids of the server (postmaster first, then its children), read from <c>postmaster.pid</c> and <c>/proc</c>.</summary>
+    public IReadOnlyList<int> ProcessIds()
+    {
+        var pidFile = Path.Combine(_dataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), out var postmaster))
+        {
+            return [];
+        }
+
+        var children = Directory.GetDirectories("/proc")
+            .Select(dir => int.TryParse(Path.GetFileName(dir), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ParentOf(pid) == postmaster);
+        return [postmaster, .. children];
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so read after the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return 0;
+        }
+    }
 
     private async Task PgAsync(string tool, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
     {
