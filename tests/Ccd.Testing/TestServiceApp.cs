@@ -29,6 +29,7 @@ public sealed class TestServiceApp : IAsyncDisposable
         {
             ["APP_ENV"] = "TEST",
             ["TEST_DATABASE_URL"] = connectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
         {

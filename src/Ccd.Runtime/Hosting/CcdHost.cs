@@ -25,7 +25,9 @@ public static class CcdHost
             root.Subcommands.Add(command(context));
         }
 
-        return await root.Parse(args).InvokeAsync();
+        // The web host handles SIGTERM/SIGINT itself (drains requests, then returns); the parser must not also
+        // claim the signal, or the process ends with 143 before the embedded database is stopped.
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
     /// <summary>
