@@ -15,42 +15,54 @@
 # `start` on the same <workdir> (e.g. after `stop`) comes back on the SAME port
 # with the SAME data (messages survive, see below).
 #
-# Addresses (RabbitMQ 3.x AMQP 1.0 "v1" address format):
-#   * Use the PLAIN queue name, e.g. "ccd-case-events", as the target of a
-#     SenderLink and as the source of a ReceiverLink. A plain name only works
-#     for a queue that already exists: sending to a missing queue is silently
-#     dropped (the default exchange finds no route). So `start` declares the
-#     queues named in $AMQP_BROKER_QUEUES (space/comma separated, default
-#     "ccd-case-events") as durable queues before it reports ready.
-#   * "/amq/queue/NAME" is the same thing (existing queue, no declare).
-#   * "/queue/NAME" also works and declares the queue on attach if missing
-#     (useful for ad-hoc names), but then the address seen by the app differs.
-# Durability: queues are declared as QUORUM queues (AMQP_BROKER_QUEUE_TYPE=
-# quorum, default), which store every message on disk whatever the message's
-# header.durable, so unsettled messages survive `stop`/`start`. With
-# AMQP_BROKER_QUEUE_TYPE=classic only messages sent with Header.Durable=true
-# survive a restart.
+# Addresses (RabbitMQ 3.10's AMQP 1.0 plugin, "v1" address format):
+#   * Send to and receive from "/amq/queue/NAME", e.g. "/amq/queue/ccd-case-events"
+#     (same string as SenderLink target and ReceiverLink source). It refers to
+#     an EXISTING queue, so `start` declares the queues named in
+#     $AMQP_BROKER_QUEUES (space/comma separated, default "ccd-case-events";
+#     "" = none) before it reports ready. Sending to /amq/queue/MISSING is
+#     accepted and silently dropped; receiving from it fails (amqp:not-found).
+#   * Do NOT use the plain name "NAME" (nor "/queue/NAME") for those queues:
+#     on attach the plugin re-declares the queue from the link's terminus
+#     (AMQPNetLite default: durable=none -> non-durable classic queue) and the
+#     attach fails with PRECONDITION_FAILED "inequivalent arg 'durable'/
+#     'x-queue-type'". A plain name that is NOT pre-declared does work: it
+#     creates a non-durable classic queue, which (with its messages) is gone
+#     after a broker restart.
+# Durability: the queues are QUORUM queues (AMQP_BROKER_QUEUE_TYPE=quorum, the
+# default): every message is on disk whatever its header.durable, so queued
+# and unsettled (received, not yet accepted) messages survive stop/start.
+# With AMQP_BROKER_QUEUE_TYPE=classic only Header.Durable=true messages do.
 # Credentials: guest/guest (SASL PLAIN); SASL ANONYMOUS is also accepted and
 # maps to guest.
+# Quirks seen with AMQPNetLite 2.5.5: max-frame-size 262144 (bigger messages
+# are split into several transfers, fine); group-id, content-type, subject,
+# message-id and application-properties round-trip, but group-id has no
+# broker semantics (no sticky per-group consumer); Accept = done, Release =
+# requeued, Reject = dropped, Modify = NOT supported (the broker ends the
+# session with "Unrecognised state"); header.delivery-count stays 0 on
+# redelivery; on `stop` open connections get amqp:connection:forced.
 #
 # Processes: one Erlang VM (beam.smp + its erl_child_setup/inet_gethost
 # helpers) and one private epmd on its own loopback port (ERL_EPMD_PORT), both
 # started in their own session and both ended by `stop`; the system-wide epmd
-# (port 4369) and the Debian system service are never used.
+# (port 4369) and the Debian system service are never used. Always `stop`
+# before deleting <workdir>: the pid files live there.
 set -euo pipefail
 
 RMQ_BIN=/usr/lib/rabbitmq/bin            # the real scripts (the /usr/sbin ones su to the rabbitmq user)
+RMQ_LIB=/usr/lib/rabbitmq/lib
 # Erlang apps the broker + AMQP 1.0 plugin need. At boot RabbitMQ loads every
 # module of every app it finds in its plugins dir (feature-flag and upgrade
 # scans), which costs ~2-3 s of CPU for the ~70 bundled apps; a private
-# plugins dir with just these halves the start time. AMQP_BROKER_ALL_APPS=1
+# plugins dir with just these saves ~1-2 s per start on 2 cores. AMQP_BROKER_ALL_APPS=1
 # falls back to the package's full plugins dir.
 RMQ_APPS="rabbit rabbit_common rabbitmq_prelaunch rabbitmq_amqp1_0 amqp_client amqp10_common
   ra osiris aten gen_batch_server seshat cuttlefish getopt sysmon_handler observer_cli recon
   stdout_formatter ranch syslog systemd jsx credentials_obfuscation enough quantile_estimator"
 READY_TIMEOUT=${AMQP_BROKER_READY_TIMEOUT:-60}
 STOP_TIMEOUT=${AMQP_BROKER_STOP_TIMEOUT:-30}
-QUEUES=${AMQP_BROKER_QUEUES:-ccd-case-events}
+QUEUES=${AMQP_BROKER_QUEUES-ccd-case-events}   # set to "" to declare none
 QUEUE_TYPE=${AMQP_BROKER_QUEUE_TYPE:-quorum}
 AMQP_USER=guest
 AMQP_PASS=guest
@@ -74,15 +86,19 @@ ensure_installed() {
         chmod 755 /usr/sbin/policy-rc.d
         own_policy=1
     fi
-    local rc=0
+    local rc=0 aptlog="$WD/log/apt.log"
+    mkdir -p "$WD/log"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq --no-install-recommends rabbitmq-server >/dev/null 2>&1 || rc=$?
+    # Lock timeout: parallel test runs may install at the same moment.
+    local apt=(apt-get -y -qq -o DPkg::Lock::Timeout=300)
+    "${apt[@]}" install --no-install-recommends rabbitmq-server >"$aptlog" 2>&1 || rc=$?
     if [ "$rc" != 0 ]; then
         # Usually a stale/missing package list: refresh once and retry.
         rc=0
-        apt-get update -qq >/dev/null 2>&1 || true
-        apt-get install -y -qq --no-install-recommends rabbitmq-server >/dev/null 2>&1 || rc=$?
+        "${apt[@]}" update >>"$aptlog" 2>&1 || true
+        "${apt[@]}" install --no-install-recommends rabbitmq-server >>"$aptlog" 2>&1 || rc=$?
     fi
+    [ "$rc" = 0 ] || tail -n 20 "$aptlog" >&2
     [ "$own_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
     [ "$rc" = 0 ] || die "apt-get install rabbitmq-server failed (rc=$rc)"
     stop_system_service
@@ -107,7 +123,7 @@ port_open() {  # true if something accepts TCP connections on 127.0.0.1:$1
 
 pick_free_port() {  # sets PORT_PICKED; random port below the ephemeral range
     local p i
-    for i in $(seq 1 200); do
+    for ((i = 0; i < 200; i++)); do
         p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 12000 ))
         case " ${TAKEN_PORTS:-} " in *" $p "*) continue ;; esac
         if ! port_open "$p"; then
@@ -134,7 +150,7 @@ amqp10_ready() {
 
 # ------------------------------------------------------------- instance -----
 load_env() {
-    # shellcheck disable=SC1090
+    # shellcheck disable=SC1090,SC1091
     [ -f "$WD/broker.env" ] && . "$WD/broker.env"
     return 0
 }
@@ -191,19 +207,20 @@ EOF
 }
 
 # $WD/rmqhome/{sbin,plugins}: symlinks to the package's scripts and to the
-# apps in RMQ_APPS only. Prints the sbin dir.
+# apps in RMQ_APPS only; sets SCRIPTS_DIR. Globs, not subprocesses: forks are
+# slow in some sandboxes.
 make_private_home() {
-    local home="$WD/rmqhome" real plugins a d
-    real=$(readlink -f "$RMQ_BIN/rabbitmq-server"); real=$(dirname "$(dirname "$real")")
-    plugins="$real/plugins"
-    rm -rf "$home"; mkdir -p "$home/sbin" "$home/plugins"
-    for a in "$real"/sbin/*; do ln -s "$a" "$home/sbin/"; done
+    local home="$WD/rmqhome" real a found=() targets=()
+    found=("$RMQ_LIB"/rabbitmq_server-*); real=${found[-1]}
     for a in $RMQ_APPS; do
-        d=$(ls -d "$plugins/$a"-[0-9]* 2>/dev/null | head -n 1)
-        [ -n "$d" ] || die "Erlang app $a not found in $plugins"
-        ln -s "$d" "$home/plugins/"
+        found=("$real/plugins/$a"-[0-9]*)
+        [ -d "${found[0]}" ] || die "Erlang app $a not found in $real/plugins"
+        targets+=("${found[-1]}")
     done
-    echo "$home/sbin"
+    rm -rf "$home"; mkdir -p "$home/sbin" "$home/plugins"
+    ln -s "$real"/sbin/* "$home/sbin/"
+    ln -s "${targets[@]}" "$home/plugins/"
+    SCRIPTS_DIR="$home/sbin"
 }
 
 start_instance() {
@@ -234,21 +251,20 @@ start_instance() {
         setsid epmd -port "$EPMD_PORT" -address 127.0.0.1 </dev/null >>"$WD/log/epmd.log" 2>&1 &
         echo $! >"$WD/epmd.pid"
         local i
-        for i in $(seq 1 50); do port_open "$EPMD_PORT" && break; sleep 0.1; done
+        for ((i = 0; i < 50; i++)); do port_open "$EPMD_PORT" && break; sleep 0.1; done
     fi
 
     # The broker, detached in its own session, all fds away from our stdout
     # (a caller reading our stdout to EOF must not wait for the broker).
     # Runs as root: RabbitMQ does not refuse it and every path is under $WD.
-    local scripts_dir
     if [ "${AMQP_BROKER_ALL_APPS:-0}" = 1 ]; then
-        scripts_dir=$(dirname "$(readlink -f "$RMQ_BIN/rabbitmq-server")")
+        SCRIPTS_DIR=$(dirname "$(readlink -f "$RMQ_BIN/rabbitmq-server")")
     else
-        scripts_dir=$(make_private_home)
+        make_private_home
     fi
     (
         cd "$WD"
-        export RABBITMQ_SCRIPTS_DIR="$scripts_dir"   # RABBITMQ_HOME = its parent
+        export RABBITMQ_SCRIPTS_DIR="$SCRIPTS_DIR"   # RABBITMQ_HOME = its parent
         export HOME="$WD/home"                       # private .erlang.cookie
         export ERL_EPMD_PORT="$EPMD_PORT" ERL_EPMD_ADDRESS=127.0.0.1
         export RABBITMQ_CONF_ENV_FILE="$WD/rabbitmq-env.conf"
@@ -263,8 +279,9 @@ start_instance() {
         export RABBITMQ_PID_FILE="$WD/beam.pid"
         # 2-core machines: no scheduler busy-waiting, so an idle broker does
         # not steal CPU from the tests.
-        export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="+sbwt none +sbwtdcpu none +sbwtdio none"
-        exec setsid "$scripts_dir/rabbitmq-server" </dev/null >>"$WD/log/console.log" 2>&1
+        # Erlang distribution (only used by rabbitmqctl) on loopback only.
+        export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="+sbwt none +sbwtdcpu none +sbwtdio none -kernel inet_dist_use_interface {127,0,0,1}"
+        exec setsid "$SCRIPTS_DIR/rabbitmq-server" </dev/null >>"$WD/log/console.log" 2>&1
     ) &
     echo $! >"$WD/wrapper.pid"
 
@@ -289,12 +306,13 @@ start_instance() {
 # Wait up to $2 seconds for pid $1 to go away.
 wait_gone() {
     local pid=$1 n=$(( $2 * 10 )) i
-    for i in $(seq 1 "$n"); do pid_alive "$pid" || return 0; sleep 0.1; done
+    for ((i = 0; i < n; i++)); do pid_alive "$pid" || return 0; sleep 0.1; done
     return 1
 }
 
 stop_instance() {
-    WD=$(cd "$WD" 2>/dev/null && pwd) || { log "no workdir $WD: nothing to stop"; return 0; }
+    [ -d "$WD" ] || { log "no workdir $WD: nothing to stop"; return 0; }
+    WD=$(cd "$WD" && pwd)
     load_env
     local beam wrapper epmd_pid
     beam=$(cat "$WD/beam.pid" 2>/dev/null || true)
@@ -320,14 +338,14 @@ stop_instance() {
 
     if [ -n "${AMQP_PORT:-}" ]; then
         local i
-        for i in $(seq 1 100); do port_open "$AMQP_PORT" || break; sleep 0.1; done
+        for ((i = 0; i < 100; i++)); do port_open "$AMQP_PORT" || break; sleep 0.1; done
         port_open "$AMQP_PORT" && die "port $AMQP_PORT still open after stop"
     fi
     log "stopped (workdir $WD)"
 }
 
 cmd=${1:-}; WD=${2:-}
-[ -n "$cmd" ] && [ -n "$WD" ] || usage
+if [ -z "$cmd" ] || [ -z "$WD" ]; then usage; fi
 case "$cmd" in
     start)   start_instance ;;
     stop)    stop_instance ;;
