@@ -1,0 +1,80 @@
+-- P1: update events over HTTP as CCD sends them. Each request is a fresh idempotency key and a realistic body
+-- (case_details_before + proposed case_details with a changed blob). Thread t of T takes case numbers
+-- first+t, first+t+T, ... so every case is updated once per run and its version is the seeded 1.
+local counter = 0
+local threads = {}
+
+function setup(thread)
+  thread:set("tid", #threads)
+  table.insert(threads, thread)
+end
+
+local function luhn_ref(n)
+  local digits = tostring(100000000000000 + n)
+  local sum = 0
+  for pos = 1, #digits do
+    local d = tonumber(digits:sub(pos, pos))
+    if (#digits - pos) % 2 == 0 then
+      d = d * 2
+      if d > 9 then d = d - 9 end
+    end
+    sum = sum + d
+  end
+  return digits .. tostring((10 - sum % 10) % 10)
+end
+
+local function uuid()
+  local t = {}
+  for i = 1, 16 do t[i] = math.random(0, 255) end
+  t[7] = (t[7] % 16) + 64   -- version 4
+  t[9] = (t[9] % 64) + 128  -- RFC 4122 variant
+  return string.format("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", table.unpack(t))
+end
+
+local function blob(n, step)
+  return string.format('{"caseName":"Bench case %d","applicantFirstName":"Alex","applicantLastName":"Smith%d",' ..
+    '"childFirstName":"Sam","childLastName":"Smith%d","childDateOfBirth":"2019-04-01","courtCode":"BFC","step":%d,' ..
+    '"notes":"%s","SearchCriteria":{"OtherCaseReferences":[{"id":"%d","value":"REF%d"}]}}',
+    n, n, n, step, string.rep("Lorem ipsum dolor sit amet, consectetur adipiscing elit. ", 12), n, n)
+end
+
+local function details(ref, version, data)
+  return string.format('{"id":%s,"jurisdiction":"BENCH","case_type_id":"BENCH","state":"Open","version":%d,' ..
+    '"security_classification":"PUBLIC","case_data":%s,"data_classification":{},"supplementary_data":{},' ..
+    '"created_date":"2026-01-01T09:00:00.000","last_modified":"2026-01-01T09:00:00.000",' ..
+    '"last_state_modified_date":"2026-01-01T09:00:00.000"}', ref, version, data)
+end
+
+function init(args)
+  first = tonumber(os.getenv("P1_FIRST") or "1001")
+  nthreads = tonumber(os.getenv("P1_THREADS") or "2")
+  user_token = os.getenv("USER_TOKEN")
+  s2s_token = os.getenv("S2S_TOKEN")
+  math.randomseed(os.time() + tid * 7919)
+end
+
+function request()
+  local n = first + tid + counter * nthreads
+  counter = counter + 1
+  local ref = luhn_ref(n)
+  local body = string.format('{"case_details_before":%s,"case_details":%s,"event_details":{"case_type":"BENCH",' ..
+    '"event_id":"update","event_name":"Update","summary":"bench","description":"bench update","proxied_by":null,' ..
+    '"proxied_by_first_name":null,"proxied_by_last_name":null},"resolved_ttl":null,"internal_case_id":%d,' ..
+    '"start_revision":1,"merge_revision":1}',
+    details(ref, 1, blob(n, 0)), details(ref, 1, blob(n, 1)), n)
+  return wrk.format("POST", "/ccd-persistence/cases", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. user_token,
+    ["ServiceAuthorization"] = "Bearer " .. s2s_token,
+    ["Idempotency-Key"] = uuid(),
+  }, body)
+end
+
+function done(summary, latency, requests)
+  local non2xx = summary.errors.status
+  io.write(string.format('WRK_JSON {"requests":%d,"duration_us":%d,"rps":%.1f,"non_2xx":%d,"socket_errors":%d,' ..
+    '"p50_ms":%.2f,"p95_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f}\n',
+    summary.requests, summary.duration, summary.requests / (summary.duration / 1e6), non2xx,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
