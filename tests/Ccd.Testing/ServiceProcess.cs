@@ -71,6 +71,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{chosenPort}";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        info.Environment["Ccd__Auth__SigningKey"] = TestTokens.SigningKey; // so TestTokens work against the process; the test may override it
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;

@@ -30,6 +30,7 @@ public sealed class TestServiceApp : IAsyncDisposable
             ["APP_ENV"] = "TEST",
             ["TEST_DATABASE_URL"] = connectionString,
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Ccd:Auth:SigningKey"] = TestTokens.SigningKey,
         };
         foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
         {
@@ -61,6 +62,29 @@ public sealed class TestServiceApp : IAsyncDisposable
 
     /// <summary>An HTTP client that talks to the in-memory server.</summary>
     public HttpClient CreateClient() => App.GetTestClient();
+
+    /// <summary>A client sending <paramref name="userToken"/> as <c>Authorization: Bearer</c> and
+    /// <paramref name="serviceToken"/> as <c>ServiceAuthorization</c> (each omitted when null).</summary>
+    public HttpClient CreateClient(string? userToken, string? serviceToken)
+    {
+        var client = CreateClient();
+        if (userToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", userToken);
+        }
+
+        if (serviceToken is not null)
+        {
+            client.DefaultRequestHeaders.Add("ServiceAuthorization", serviceToken);
+        }
+
+        return client;
+    }
+
+    /// <summary>A client calling as CCD does: a user token for <paramref name="userId"/> and a service token for
+    /// <paramref name="service"/> (<c>ccd_data</c> by default).</summary>
+    public HttpClient CreateCcdClient(string userId = "user-1", IEnumerable<string>? roles = null, string? firstName = null, string? lastName = null, string service = TestTokens.CcdData) =>
+        CreateClient(TestTokens.User(userId, roles, firstName: firstName, lastName: lastName), TestTokens.Service(service));
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

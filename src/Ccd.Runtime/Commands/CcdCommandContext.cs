@@ -18,6 +18,14 @@ public sealed class CcdCommandContext
         return CcdHost.Build(parseResult.UnmatchedTokens.ToArray(), _host);
     }
 
+    /// <summary>The configuration and content root the application would be built with, without building it (so no
+    /// database is started): for commands that only need settings, such as <c>dev-token</c>.</summary>
+    internal static (Microsoft.Extensions.Configuration.IConfiguration Configuration, string ContentRoot) ReadConfiguration(ParseResult parseResult)
+    {
+        var builder = WebApplication.CreateBuilder(parseResult.UnmatchedTokens.ToArray());
+        return (builder.Configuration, builder.Environment.ContentRootPath);
+    }
+
     /// <summary>
     /// Runs a command body: builds the application, runs <paramref name="body"/>, and turns start-up errors into one
     /// line on standard error and exit code 2.

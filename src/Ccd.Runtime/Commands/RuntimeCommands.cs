@@ -8,5 +8,6 @@ internal static class RuntimeCommands
     public static IReadOnlyList<Func<CcdCommandContext, Command>> All { get; } =
     [
         MigrateCommand.Create,
+        DevTokenCommand.Create,
     ];
 }

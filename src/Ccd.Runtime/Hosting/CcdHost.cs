@@ -14,7 +14,10 @@ namespace Ccd.Runtime.Hosting;
 public static class CcdHost
 {
     /// <summary>Parses the command line and runs the chosen command; returns the process exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, CcdHostDefinition host)
+    public static Task<int> RunAsync(string[] args, CcdHostDefinition host) => RunCommandAsync(args, host, invocation: null);
+
+    /// <summary>As <see cref="RunAsync(string[], CcdHostDefinition)"/>, writing to the given output (tests capture it).</summary>
+    internal static async Task<int> RunCommandAsync(string[] args, CcdHostDefinition host, InvocationConfiguration? invocation)
     {
         ArgumentNullException.ThrowIfNull(host);
         var context = new CcdCommandContext(host);
@@ -27,7 +30,9 @@ public static class CcdHost
 
         // The web host handles SIGTERM/SIGINT itself (drains requests, then returns); the parser must not also
         // claim the signal, or the process ends with 143 before the embedded database is stopped.
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        invocation ??= new InvocationConfiguration();
+        invocation.ProcessTerminationTimeout = null;
+        return await root.Parse(args).InvokeAsync(invocation);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Authentication;
 using Ccd.Runtime.Database;
 using Ccd.Runtime.Health;
 using Ccd.Runtime.Problems;
@@ -20,7 +21,7 @@ public static class CcdRuntimeExtensions
     /// <summary>
     /// Registers the runtime: options from the <c>Ccd</c> section, the environment from <c>APP_ENV</c>, one
     /// <see cref="NpgsqlDataSource"/> for <c>{APP_ENV}_DATABASE_URL</c> (or the embedded LOCAL cluster), the
-    /// migration runner, problem details, and health checks.
+    /// migration runner, problem details, health checks, and authentication (<c>Ccd:Auth</c>).
     /// </summary>
     /// <exception cref="CcdStartupException">The configuration is invalid; the message names the variable.</exception>
     public static CcdRuntimeBuilder AddCcdRuntime(this WebApplicationBuilder builder)
@@ -62,6 +63,7 @@ public static class CcdRuntimeExtensions
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        builder.AddCcdAuthentication(environment);
         return new CcdRuntimeBuilder(builder, environment);
     }
 
@@ -72,6 +74,10 @@ public static class CcdRuntimeExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // After the exception handler (so an authentication failure is a problem body) and after routing (which
+        // WebApplication adds first), so the authorisation middleware sees the endpoint's policy.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         return app;

@@ -1,0 +1,46 @@
+using Ccd.Runtime.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ccd.Runtime.Authentication;
+
+/// <summary>Registers the two schemes, the two policies and the user resolver (called by <c>AddCcdRuntime</c>).</summary>
+internal static class AuthenticationRegistration
+{
+    public static void AddCcdAuthentication(this WebApplicationBuilder builder, AppEnvironment environment)
+    {
+        var settings = CcdAuthSettings.Read(builder.Configuration, environment, builder.Environment.ContentRootPath);
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton<AuthenticationCache>();
+        services.AddHttpClient(S2sDetailsVerifier.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
+        services.AddHttpClient(UserInfoClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
+        services.AddSingleton<UserInfoClient>();
+        services.AddSingleton<ICcdUserResolver, CcdUserResolver>();
+        if (settings.UsesSigningKey)
+        {
+            services.AddSingleton<IServiceTokenVerifier, DevServiceTokenVerifier>();
+        }
+        else
+        {
+            services.AddSingleton<IServiceTokenVerifier, S2sDetailsVerifier>();
+        }
+
+        services.AddAuthentication()
+            .AddJwtBearer(CcdAuthentication.UserScheme, options => TokenValidation.ConfigureUserTokens(options, settings))
+            .AddScheme<AuthenticationSchemeOptions, ServiceAuthenticationHandler>(CcdAuthentication.ServiceScheme, _ => { });
+
+        services.AddSingleton<IAuthorizationHandler, CallerRequirementHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, CcdAuthorizationResultHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(CcdAuthentication.PersistencePolicy, policy => policy
+                .AddAuthenticationSchemes(CcdAuthentication.UserScheme, CcdAuthentication.ServiceScheme)
+                .AddRequirements(new CallerRequirement(requiresService: true)))
+            .AddPolicy(CcdAuthentication.UserPolicy, policy => policy
+                .AddAuthenticationSchemes(CcdAuthentication.UserScheme)
+                .AddRequirements(new CallerRequirement(requiresService: false)));
+    }
+}

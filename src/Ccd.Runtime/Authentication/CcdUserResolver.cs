@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using Ccd.Runtime.Problems;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Ccd.Runtime.Authentication;
+
+/// <summary>Builds the <see cref="CcdUser"/> of a request from its verified user identity, once per request.</summary>
+internal sealed class CcdUserResolver(UserInfoClient userInfo) : ICcdUserResolver
+{
+    private static readonly object ItemKey = new();
+
+    public async ValueTask<CcdUser> ResolveAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Items.TryGetValue(ItemKey, out var resolved) && resolved is CcdUser cached)
+        {
+            return cached;
+        }
+
+        var identity = CallerRequirementHandler.Identity(context.User, CcdAuthentication.UserScheme)
+            ?? throw Unauthenticated("The request has no verified user token.");
+        var id = First(identity, "uid") ?? First(identity, "sub")
+            ?? throw Unauthenticated("The user token has neither a uid nor a sub claim.");
+        var firstName = First(identity, "given_name");
+        var lastName = First(identity, "family_name");
+        if (firstName is null && lastName is null && userInfo.IsConfigured)
+        {
+            (firstName, lastName) = await userInfo.NamesAsync(id, BearerToken(context), cancellationToken);
+        }
+
+        var user = new CcdUser(id, firstName ?? string.Empty, lastName ?? string.Empty, All(identity, "roles"), All(identity, "courts"));
+        context.Items[ItemKey] = user;
+        return user;
+    }
+
+    private static string? First(ClaimsIdentity identity, string type) =>
+        identity.FindFirst(type)?.Value is { Length: > 0 } value ? value : null;
+
+    // JwtBearer gives one claim per element of a JSON array, and repeated claims the same way.
+    private static string[] All(ClaimsIdentity identity, string type) =>
+        identity.FindAll(type).Select(claim => claim.Value).Where(value => value.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+
+    private static string BearerToken(HttpContext context)
+    {
+        var header = context.Request.Headers[HeaderNames.Authorization].ToString().Trim();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : header;
+    }
+
+    private static ProblemException Unauthenticated(string detail) =>
+        new(401, "unauthenticated", "Authentication is required.", detail);
+}

@@ -1,0 +1,41 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Ccd.Runtime.Authentication;
+
+/// <summary>The <see cref="CcdAuthentication.ServiceScheme"/> scheme: authenticates the calling service from the
+/// <c>ServiceAuthorization</c> header. Whether that service may call an endpoint is the policy's decision.</summary>
+internal sealed class ServiceAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IServiceTokenVerifier verifier) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string ServiceNameClaim = "service_name";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var (token, failure) = ServiceAuthorizationHeader.Read(Request.Headers[CcdAuthentication.ServiceAuthorizationHeader]);
+        if (failure is not null)
+        {
+            return AuthenticateResult.Fail(new AuthenticationFailureException(failure));
+        }
+
+        if (token is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var result = await verifier.VerifyAsync(token, Context.RequestAborted);
+        if (result.ServiceName is null)
+        {
+            return AuthenticateResult.Fail(new AuthenticationFailureException(result.Failure ?? "The service token is not valid."));
+        }
+
+        var identity = new ClaimsIdentity([new Claim(ServiceNameClaim, result.ServiceName)], Scheme.Name, ServiceNameClaim, null);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Primitives;
+
+namespace Ccd.Runtime.Authentication;
+
+/// <summary>
+/// Reads the <c>ServiceAuthorization</c> header the way CCD sends it: the token with or without a <c>Bearer </c>
+/// prefix in any letter case, and possibly the header twice (CCD's Feign clients add it in two interceptors).
+/// Copies of one value count as one; two different values are refused, since which one to trust is unknowable.
+/// </summary>
+internal static class ServiceAuthorizationHeader
+{
+    public static (string? Token, string? Failure) Read(StringValues values)
+    {
+        var tokens = values
+            .SelectMany(value => (value ?? string.Empty).Split(',')) // a proxy may fold repeated headers into one; JWTs hold no comma
+            .Select(Normalise)
+            .Where(token => token.Length > 0)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return tokens.Count switch
+        {
+            0 when values.Count == 0 => (null, null),
+            0 => (null, "The ServiceAuthorization header is empty."),
+            1 => (tokens[0], null),
+            _ => (null, "The ServiceAuthorization header carries two different tokens."),
+        };
+    }
+
+    private static string Normalise(string value)
+    {
+        var trimmed = value.Trim();
+        return trimmed.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? trimmed["Bearer ".Length..].Trim() : trimmed;
+    }
+}
