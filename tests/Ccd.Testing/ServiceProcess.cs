@@ -72,6 +72,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{chosenPort}";
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["Ccd__Auth__SigningKey"] = TestTokens.SigningKey; // so TestTokens work against the process; the test may override it
+        if (environment.TryGetValue("APP_ENV", out var appEnv) && appEnv?.ToUpperInvariant() is "DEV" or "PROD")
+        {
+            // DEV/PROD refuse to start without identity and S2S providers. Tests of start-up and the database give
+            // these unreachable placeholders (port 9, discard); they are only contacted when a request brings a token.
+            info.Environment["Ccd__Auth__Authority"] = "http://127.0.0.1:9/";
+            info.Environment["Ccd__Auth__RequireHttpsMetadata"] = "false";
+            info.Environment["Ccd__Auth__Audience"] = "ccd-test";
+            info.Environment["Ccd__Auth__S2sUrl"] = "http://127.0.0.1:9/";
+        }
+
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
