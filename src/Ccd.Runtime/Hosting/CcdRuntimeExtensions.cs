@@ -1,6 +1,7 @@
 using Ccd.Runtime.Authentication;
 using Ccd.Runtime.Database;
 using Ccd.Runtime.Health;
+using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Problems;
 using Ccd.Runtime.Schema;
 using Microsoft.AspNetCore.Builder;
@@ -64,6 +65,7 @@ public static class CcdRuntimeExtensions
 
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         builder.AddCcdAuthentication(environment);
+        builder.AddCcdPersistence();
         return new CcdRuntimeBuilder(builder, environment);
     }
 

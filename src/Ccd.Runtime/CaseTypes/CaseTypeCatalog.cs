@@ -1,0 +1,36 @@
+using Ccd.Runtime.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ccd.Runtime.CaseTypes;
+
+/// <summary>Every case type the service serves, by id. Filled while the host is built, read-only afterwards.</summary>
+internal sealed class CaseTypeCatalog
+{
+    private readonly Dictionary<string, CaseTypeDefinition> _byId = new(StringComparer.Ordinal);
+
+    public IEnumerable<CaseTypeDefinition> All => _byId.Values;
+
+    public bool TryGet(string id, out CaseTypeDefinition definition) => _byId.TryGetValue(id, out definition!);
+
+    public void Add(CaseTypeDefinition definition)
+    {
+        if (!_byId.TryAdd(definition.Id, definition))
+        {
+            throw new CcdStartupException($"Case type {definition.Id} is declared twice (in code or in Ccd:CaseTypes); declare it once.");
+        }
+    }
+
+    /// <summary>The catalog of <paramref name="services"/>, added on first use.</summary>
+    public static CaseTypeCatalog Of(IServiceCollection services)
+    {
+        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(CaseTypeCatalog))?.ImplementationInstance;
+        if (existing is CaseTypeCatalog catalog)
+        {
+            return catalog;
+        }
+
+        catalog = new CaseTypeCatalog();
+        services.AddSingleton(catalog);
+        return catalog;
+    }
+}

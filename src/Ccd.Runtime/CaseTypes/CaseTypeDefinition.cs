@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace Ccd.Runtime.CaseTypes;
+
+/// <summary>A case type the runtime serves: its identity, events, states, view and handlers.</summary>
+internal abstract class CaseTypeDefinition
+{
+    protected CaseTypeDefinition(string id, string jurisdiction, string? hmctsServiceId, IReadOnlyList<EventDefinition> events)
+    {
+        Id = id;
+        Jurisdiction = jurisdiction;
+        HmctsServiceId = hmctsServiceId;
+        var byId = new Dictionary<string, EventDefinition>(StringComparer.Ordinal);
+        foreach (var definition in events)
+        {
+            if (!byId.TryAdd(definition.Id, definition))
+            {
+                throw new ArgumentException($"Case type {id} declares event '{definition.Id}' twice.");
+            }
+        }
+
+        Events = byId;
+    }
+
+    public string Id { get; }
+
+    public string Jurisdiction { get; }
+
+    public string? HmctsServiceId { get; }
+
+    public IReadOnlyDictionary<string, EventDefinition> Events { get; }
+
+    /// <summary>The view and handler classes, so they can be registered in dependency injection.</summary>
+    public abstract IEnumerable<Type> ServiceTypes { get; }
+
+    /// <summary>True when <paramref name="state"/> is a state of this case type.</summary>
+    public abstract bool IsKnownState(string state);
+
+    /// <summary>The state's declared label, else its id.</summary>
+    public abstract string StateName(string state);
+
+    /// <summary>Renders <c>case_data</c> as CCD sees it (the case view).</summary>
+    public abstract ValueTask<JsonObject> RenderAsync(
+        IServiceProvider services, long reference, string state, JsonObject blob,
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken);
+
+    /// <summary>Runs the event's handler.</summary>
+    public abstract Task<HandlerOutcome> HandleAsync(IServiceProvider services, EventDefinition definition, HandlerInput input, CancellationToken cancellationToken);
+
+    /// <summary>The common case of every style: no handler stores the proposed data and state.</summary>
+    protected static HandlerOutcome WithoutHandler(HandlerInput input) =>
+        new(NoHandlerResult.Instance, input.ProposedState, input.Proposed);
+}

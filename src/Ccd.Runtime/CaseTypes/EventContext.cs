@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using Ccd.Runtime.Authentication;
+using Npgsql;
+
+namespace Ccd.Runtime.CaseTypes;
+
+/// <summary>
+/// What every handler gets: the case reference, the event, the acting user and the event's open connection and
+/// transaction. Write the service's own tables on <see cref="Connection"/> within <see cref="Transaction"/>, so
+/// they commit or roll back with the event.
+/// </summary>
+public abstract class EventContext
+{
+    private readonly List<PendingJob> _jobs;
+
+    private protected EventContext(EventContextCore core)
+    {
+        Reference = core.Reference;
+        IsCreate = core.IsCreate;
+        Event = core.Event;
+        User = core.User;
+        Connection = core.Connection;
+        Transaction = core.Transaction;
+        Now = core.Now;
+        _jobs = core.Jobs;
+    }
+
+    /// <summary>The 16-digit case reference.</summary>
+    public long Reference { get; }
+
+    /// <summary>True when the event creates the case.</summary>
+    public bool IsCreate { get; }
+
+    /// <summary>The event being submitted.</summary>
+    public CcdEventDetails Event { get; }
+
+    /// <summary>
+    /// The user the event is recorded for: the on-behalf-of user when CCD submits by proxy, else the caller. Roles
+    /// and courts are always the authenticated caller's, whose authority the event runs under.
+    /// </summary>
+    public CcdUser User { get; }
+
+    /// <summary>The event's open connection.</summary>
+    public NpgsqlConnection Connection { get; }
+
+    /// <summary>The event's transaction; pass it to every command.</summary>
+    public NpgsqlTransaction Transaction { get; }
+
+    /// <summary>The event's time (UTC, from the application's <see cref="TimeProvider"/>); the history row carries it.</summary>
+    public DateTime Now { get; }
+
+    /// <summary>
+    /// Enqueues post-submission work (emails, calls to other services) that runs after the event commits, at least
+    /// once. <paramref name="name"/> distinguishes the jobs of one event: together with the event's idempotency key
+    /// it makes a replayed submit enqueue nothing new.
+    /// </summary>
+    /// <param name="kind">The job kind; a handler class must be registered for it.</param>
+    /// <param name="payload">The job's input.</param>
+    /// <param name="name">Unique among this event's jobs, such as <c>notify-applicant</c>.</param>
+    public void EnqueueJob(string kind, JsonNode payload, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        _jobs.Add(new PendingJob(kind, payload, name));
+    }
+}
+
+/// <summary>A job a handler asked for, written when the event is written.</summary>
+internal sealed record PendingJob(string Kind, JsonNode Payload, string Name);
+
+/// <summary>The parts of every event context, gathered once by the submission.</summary>
+internal sealed record EventContextCore(
+    long Reference,
+    bool IsCreate,
+    CcdEventDetails Event,
+    CcdUser User,
+    NpgsqlConnection Connection,
+    NpgsqlTransaction Transaction,
+    DateTime Now,
+    List<PendingJob> Jobs);

@@ -1,0 +1,71 @@
+namespace Ccd.Runtime.CaseTypes;
+
+/// <summary>Which style of handler runs an event.</summary>
+internal enum HandlerKind
+{
+    /// <summary>No handler: the proposed case data is stored as it is.</summary>
+    None,
+
+    /// <summary>An <see cref="ISubmitHandler{TCase, TState}"/>.</summary>
+    Submit,
+
+    /// <summary>An <see cref="IBlobHandler"/>.</summary>
+    Blob,
+}
+
+/// <summary>A case field published in a message's <c>AdditionalData</c>, with its CCD field type.</summary>
+internal sealed record PublishedField(string Name, string Type)
+{
+    // CCD's message publisher names simple types this way (MessagingPropertiesAutoConfiguration); consumers key on them.
+    private static readonly Dictionary<string, string> SimpleTypes = new(StringComparer.Ordinal)
+    {
+        ["Text"] = "SimpleText",
+        ["TextArea"] = "SimpleText",
+        ["Email"] = "SimpleText",
+        ["PhoneUK"] = "SimpleText",
+        ["Postcode"] = "SimpleText",
+        ["BaseLocation"] = "SimpleText",
+        ["Region"] = "SimpleText",
+        ["FixedList"] = "SimpleText",
+        ["FixedRadioList"] = "SimpleText",
+        ["Number"] = "SimpleNumber",
+        ["MoneyGBP"] = "SimpleNumber",
+        ["Date"] = "SimpleDate",
+        ["DateTime"] = "SimpleDateTime",
+        ["YesOrNo"] = "SimpleBoolean",
+        ["Document"] = "Complex",
+    };
+
+    /// <summary>The type name written in <c>AdditionalData.Definition.&lt;field&gt;.type</c>.</summary>
+    public string PublishedType => SimpleTypes[Type];
+
+    public static bool IsKnownType(string type) => SimpleTypes.ContainsKey(type);
+
+    public static string KnownTypes => string.Join(", ", SimpleTypes.Keys);
+}
+
+/// <summary>One event of a case type, as declared in code or configuration.</summary>
+internal sealed class EventDefinition
+{
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    public bool Publish { get; init; }
+
+    /// <summary>Never conflicts on a stale version (such as adding a note).</summary>
+    public bool Additive { get; init; }
+
+    public IReadOnlyList<PublishedField> PublishedFields { get; init; } = [];
+
+    public HandlerKind HandlerKind { get; init; }
+
+    /// <summary>The handler class, resolved from dependency injection per event.</summary>
+    public Type? HandlerType { get; init; }
+
+    /// <summary>The class answering CCD's about-to-start callback for this event, if any.</summary>
+    public Type? AboutToStartHandler { get; init; }
+
+    /// <summary>The classes answering CCD's mid-event callback, by page id.</summary>
+    public IReadOnlyDictionary<string, Type> MidEventHandlers { get; init; } = new Dictionary<string, Type>();
+}

@@ -1,0 +1,30 @@
+namespace Ccd.Runtime.CaseTypes;
+
+/// <summary>What an <see cref="ISubmitHandler{TCase, TState}"/> gets: the typed case before and after the user's edits.</summary>
+/// <typeparam name="TCase">The case class.</typeparam>
+/// <typeparam name="TState">The state enum.</typeparam>
+public sealed class SubmitContext<TCase, TState> : EventContext
+    where TCase : class
+    where TState : struct, Enum
+{
+    internal SubmitContext(EventContextCore core, TCase? before, TState? stateBefore, TCase proposed, TState proposedState)
+        : base(core)
+    {
+        Before = before;
+        StateBefore = stateBefore;
+        Proposed = proposed;
+        ProposedState = proposedState;
+    }
+
+    /// <summary>The case as CCD showed it before the event (<c>case_details_before.case_data</c>); null on create.</summary>
+    public TCase? Before { get; }
+
+    /// <summary>The stored state before the event; null on create.</summary>
+    public TState? StateBefore { get; }
+
+    /// <summary>The case with the user's edits (<c>case_details.case_data</c>).</summary>
+    public TCase Proposed { get; }
+
+    /// <summary>The state CCD proposes (the event's post-state); return another in <see cref="SubmitResult{TState}.State"/> to override it.</summary>
+    public TState ProposedState { get; }
+}

@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using Ccd.Runtime.CaseTypes;
+using Ccd.Runtime.Persistence;
+using Ccd.Runtime.Problems;
+using Npgsql;
+
+namespace Ccd.Runtime.Submission;
+
+/// <summary>
+/// The shared second half of every event, from CCD or from the service: render the case view, decide version and
+/// revision (SPEC 2.4 step 4), refuse a stale version, and write the case, history, search queue, outbox and jobs.
+/// </summary>
+internal static class EventCommit
+{
+    /// <summary>The case after the event and what CCD sees of it.</summary>
+    public sealed record Prepared(StoredCase After, JsonObject Rendered, bool BlobChanged);
+
+    /// <summary>The error a refused event answers when the case has used up its 32-bit revisions (CCD stores them in an int).</summary>
+    public const string RevisionsExhausted = "This case cannot take more changes: it has reached the largest revision CCD can store.";
+
+    /// <summary>Checks a significant item as CCD's history needs it; returns the error to answer, or null.</summary>
+    public static string? ValidateSignificantItem(SignificantItem? item)
+    {
+        if (item is null)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(item.Description) || item.Description.Length > 64)
+        {
+            return "Significant item description must be 1 to 64 characters.";
+        }
+
+        return Uri.TryCreate(item.Url, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+            ? null
+            : "Significant item URL is not valid.";
+    }
+
+    /// <summary>Renders the case after the event and computes the new row; throws 409 when a changing event carries a stale version.</summary>
+    public static async Task<Prepared> PrepareAsync(
+        EventPlan plan, IServiceProvider services, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var rendered = await plan.CaseType.RenderAsync(services, plan.Reference, plan.State, plan.Blob, connection, transaction, cancellationToken);
+        var existing = plan.Existing;
+        if (existing is null)
+        {
+            var supplementary = WithServiceId(plan.SupplementaryOnCreate, plan.CaseType);
+            var created = new StoredCase(
+                plan.Reference, plan.InternalId, plan.CaseType.Jurisdiction, plan.CaseType.Id, plan.State, plan.Blob, [], supplementary,
+                plan.Classification, Version: 1, Revision: 1, plan.ResolvedTtl, plan.Now, plan.Now, plan.Now, Removed: false);
+            return new Prepared(created, rendered, BlobChanged: true);
+        }
+
+        // What CCD sees changed: the rendering (compared as JSON values, so key order and spacing do not count), the
+        // state, the classification or the TTL. Only such a change moves the version, and only it can conflict.
+        var stateChanged = !string.Equals(existing.State, plan.State, StringComparison.Ordinal);
+        var changed = stateChanged
+            || existing.Classification != plan.Classification
+            || existing.ResolvedTtl != plan.ResolvedTtl
+            || !JsonNode.DeepEquals(plan.RenderedBefore, rendered);
+        if (changed && plan.ExpectedVersion is { } expected && expected != existing.Version)
+        {
+            throw ProblemException.Conflict(
+                $"The case was changed by another event: case_details.version {expected} is not the current version {existing.Version}.",
+                new Dictionary<string, object?> { ["currentVersion"] = existing.Version });
+        }
+
+        var after = existing with
+        {
+            InternalId = plan.InternalId ?? existing.InternalId,
+            State = plan.State,
+            Data = plan.Blob,
+            SupplementaryData = WithServiceId(existing.SupplementaryData, plan.CaseType),
+            Classification = plan.Classification,
+            Version = changed ? existing.Version + 1 : existing.Version,
+            Revision = existing.Revision + 1,
+            ResolvedTtl = plan.ResolvedTtl,
+            LastModified = plan.Now,
+            LastStateModifiedDate = stateChanged ? plan.Now : existing.LastStateModifiedDate,
+        };
+        return new Prepared(after, rendered, !JsonNode.DeepEquals(existing.Data, plan.Blob));
+    }
+
+    /// <summary>Writes the prepared event and its jobs on the event's transaction; returns the history row's id.</summary>
+    public static async Task<long> WriteAsync(
+        EventPlan plan, Prepared prepared, byte[]? responseBody, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var write = new EventWrite(
+            plan.CaseType, plan.Event, prepared.After, plan.Existing is null, prepared.Rendered, plan.Existing?.State,
+            plan.User, plan.ProxiedBy, plan.MessageUserId, plan.Summary, plan.Description, plan.SignificantItem,
+            plan.IdempotencyKey, plan.Fingerprint, responseBody, plan.Jobs);
+        var eventId = await EventWriter.WriteAsync(connection, transaction, write, prepared.BlobChanged, cancellationToken);
+        await EventJobs.EnqueueAsync(connection, transaction, plan, eventId, cancellationToken);
+        return eventId;
+    }
+
+    private static JsonObject WithServiceId(JsonObject supplementary, CaseTypeDefinition caseType)
+    {
+        if (caseType.HmctsServiceId is null || supplementary["HMCTSServiceId"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
+            && supplementary["HMCTSServiceId"]!.GetValue<string>() == caseType.HmctsServiceId)
+        {
+            return supplementary;
+        }
+
+        var merged = (JsonObject)supplementary.DeepClone();
+        merged["HMCTSServiceId"] = caseType.HmctsServiceId;
+        return merged;
+    }
+}
