@@ -130,11 +130,14 @@ internal static class EventWriter
         queueCommand.Parameters.Add(Timestamp("now", after.LastModified));
         batch.BatchCommands.Add(queueCommand);
 
+        // Only the history insert returns rows (the reader skips statements without a result), so it is the first result.
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var eventId = reader.GetInt64(0);
-        await reader.NextResultAsync(cancellationToken);
+        while (await reader.NextResultAsync(cancellationToken))
+        {
+        }
+
         return eventId;
     }
 
