@@ -9,5 +9,6 @@ internal static class RuntimeCommands
     [
         MigrateCommand.Create,
         DevTokenCommand.Create,
+        Status.StatusCommand.Create,
     ];
 }

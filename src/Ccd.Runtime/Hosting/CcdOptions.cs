@@ -9,6 +9,9 @@ public sealed class CcdOptions
     /// <summary>Database connection settings (<c>Ccd:Database</c>).</summary>
     public CcdDatabaseOptions Database { get; set; } = new();
 
+    /// <summary>Trace and metric export (<c>Ccd:Telemetry</c>).</summary>
+    public Telemetry.CcdTelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>Largest request body accepted, in bytes (<c>Ccd:MaxRequestBodyBytes</c>); larger bodies get 413. Default 10 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
 }

@@ -4,6 +4,7 @@ using Ccd.Runtime.Health;
 using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Problems;
 using Ccd.Runtime.Schema;
+using Ccd.Runtime.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -63,6 +64,7 @@ public static class CcdRuntimeExtensions
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
+        services.AddCcdTelemetry(builder.Configuration, options.Telemetry, builder.Environment.ApplicationName);
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         builder.AddCcdAuthentication(environment);
         builder.AddCcdPersistence();
@@ -80,6 +82,7 @@ public static class CcdRuntimeExtensions
         // WebApplication adds first), so the authorisation middleware sees the endpoint's policy.
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapCcdTelemetry();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         return app;

@@ -1,0 +1,14 @@
+namespace Ccd.Runtime.Telemetry;
+
+/// <summary>Where the runtime's traces and metrics go (<c>Ccd:Telemetry</c>).</summary>
+public sealed class CcdTelemetryOptions
+{
+    /// <summary>
+    /// OTLP collector endpoint (for example <c>http://otel-collector:4317</c>). When neither this nor the standard
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable is set, nothing is exported over OTLP.
+    /// </summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>Serves the metrics in Prometheus text format at <c>/metrics</c> (unauthenticated: expose it on an internal port only). Default off.</summary>
+    public bool PrometheusEnabled { get; set; }
+}
