@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Ccd.Runtime.Hosting;
+using Ccd.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using Xunit;
+
+namespace Ccd.Runtime.Tests.Telemetry;
+
+public sealed partial class TelemetryTests(PostgresServer postgres)
+{
+    private const string Token = "eyJhbGciOi.secret-user-token.sig";
+    private const string ServiceToken = "s2s-secret-token-value";
+    private const string Password = "pg-secret-password";
+    private const string CaseValue = "Applicant Jane Secret-Surname";
+
+    // An endpoint that writes to the database, standing in for a submit: a request span with SQL spans under it.
+    private static readonly CcdHostDefinition Host = new()
+    {
+        ConfigureServices = builder => builder.AddCcdRuntime(),
+        ConfigureApp = app => app.MapPost("/probe", async (HttpRequest request, NpgsqlDataSource db, CancellationToken ct) =>
+        {
+            using var body = new StreamReader(request.Body);
+            var value = await body.ReadToEndAsync(ct);
+            await using var command = db.CreateCommand("SELECT length(@value)");
+            command.Parameters.AddWithValue("value", value);
+            return Results.Ok(await command.ExecuteScalarAsync(ct));
+        }),
+    };
+
+    [Fact]
+    public async Task a_request_produces_a_trace_with_its_database_spans()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        await using var app = await TestServiceApp.StartAsync(Host, await postgres.CreateDatabaseAsync(), services: services =>
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new Collector(spans))));
+        using var client = app.CreateClient();
+
+        using var response = await client.PostAsync(new Uri("/probe", UriKind.Relative), new StringContent("hello"), TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+
+        var request = await EventuallyAsync(() => spans.FirstOrDefault(span => span.Kind == ActivityKind.Server && span.DisplayName.Contains("/probe", StringComparison.Ordinal)));
+        var sql = spans.Where(span => span.Source.Name == "Npgsql" && span.TraceId == request.TraceId).ToList();
+        Assert.NotEmpty(sql);
+        Assert.All(sql, span => Assert.Equal(ActivityKind.Client, span.Kind));
+        Assert.Contains(sql, span => span.ParentSpanId == request.SpanId);
+    }
+
+    [Fact]
+    public async Task the_metrics_endpoint_serves_prometheus_text_and_the_counters_move()
+    {
+        await using var app = await TestServiceApp.StartAsync(Host, await postgres.CreateDatabaseAsync(), new Dictionary<string, string?>
+        {
+            ["Ccd:Telemetry:PrometheusEnabled"] = "true",
+        });
+        using var client = app.CreateClient();
+        using (var warmUp = await client.PostAsync(new Uri("/probe", UriKind.Relative), new StringContent("a"), TestContext.Current.CancellationToken))
+        {
+            warmUp.EnsureSuccessStatusCode();
+        }
+
+        var before = await EventuallyAsync(async () => await ProbeCountAsync(client) is > 0 and var count ? count : (long?)null);
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await client.PostAsync(new Uri("/probe", UriKind.Relative), new StringContent("b"), TestContext.Current.CancellationToken);
+            response.EnsureSuccessStatusCode();
+        }
+
+        var after = await EventuallyAsync(async () => await ProbeCountAsync(client) is var count && count >= before + 3 ? count : (long?)null);
+        Assert.Equal(before + 3, after);
+    }
+
+    [Fact]
+    public async Task the_metrics_endpoint_is_absent_unless_enabled()
+    {
+        await using var app = await TestServiceApp.StartAsync(Host, await postgres.CreateDatabaseAsync());
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task logs_at_every_level_contain_no_tokens_passwords_or_case_data()
+    {
+        var lines = new ConcurrentQueue<string>();
+        var connectionString = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { Password = Password }.ConnectionString;
+        await using (var app = await TestServiceApp.StartAsync(
+            Host,
+            connectionString,
+            new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace", ["Logging:Console:LogLevel:Default"] = "None" },
+            services => services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(lines))))
+        {
+            using var client = app.CreateClient();
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/probe", UriKind.Relative)) { Content = new StringContent(CaseValue) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+            request.Headers.Add("ServiceAuthorization", "Bearer " + ServiceToken);
+            using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+            response.EnsureSuccessStatusCode();
+        }
+
+        Assert.NotEmpty(lines); // the capture works: Trace level logs plenty
+        foreach (var secret in new[] { Token, ServiceToken, Password, CaseValue })
+        {
+            Assert.DoesNotContain(lines, line => line.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
+    private static async Task<long> ProbeCountAsync(HttpClient client)
+    {
+        var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", text, StringComparison.Ordinal);
+        var match = ProbeCount().Match(text);
+        return match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
+    // Liveness ceiling only: request metrics and spans are recorded as the server finishes the exchange.
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for telemetry");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static Task<T> EventuallyAsync<T>(Func<T?> probe)
+        where T : class => EventuallyAsync(() => Task.FromResult(probe()));
+
+    [GeneratedRegex("""http_server_request_duration_seconds_count\{[^}]*http_route="/probe"[^}]*\} (\d+)""")]
+    private static partial Regex ProbeCount();
+
+    private sealed class Collector(ConcurrentQueue<Activity> spans) : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data) => spans.Enqueue(data);
+    }
+
+    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, lines);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class CapturingLogger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull
+        {
+            lines.Enqueue($"{category} scope {state}");
+            return null;
+        }
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var structured = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}")) : string.Empty;
+            lines.Enqueue($"{category} {logLevel} {formatter(state, exception)} {structured} {exception}");
+        }
+    }
+}
