@@ -9,8 +9,8 @@ namespace Ccd.Runtime.Authentication;
 
 /// <summary>
 /// Answers a refused request of the runtime's policies with a problem body that says which header is at fault:
-/// 401 for a missing or invalid user or service token, 403 for a valid service that is not on the allow-list,
-/// 503 when the S2S provider could not be asked. Other policies keep the framework's behaviour.
+/// 401 for a missing or invalid user or service token, 403 for a valid service that is not on the allow-list.
+/// Other policies keep the framework's behaviour.
 /// </summary>
 internal sealed class CcdAuthorizationResultHandler(IProblemDetailsService problemDetails) : IAuthorizationMiddlewareResultHandler
 {
@@ -51,11 +51,8 @@ internal sealed class CcdAuthorizationResultHandler(IProblemDetailsService probl
     private static async Task<ProblemDetails> Unauthenticated(HttpContext context, string scheme, string header, string what)
     {
         // Already authenticated by the policy evaluator in this request; the handler answers from its cached result.
+        // (A provider outage never gets here: its ProblemException propagates to the exception handler as a 503.)
         var result = await context.AuthenticateAsync(scheme);
-        if (result.Failure is ProblemException unavailable)
-        {
-            return new ProblemDetails { Status = unavailable.Status, Type = ProblemTypes.Uri(unavailable.Type), Title = unavailable.Title, Detail = unavailable.Detail };
-        }
 
         var detail = result.Failure switch
         {

@@ -26,6 +26,15 @@ internal sealed class CcdExceptionHandler(
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (exception is ProblemException { Status: >= 500 } dependency)
+        {
+            // A dependency other than the database (S2S or identity provider) is down; the code that threw said so.
+            logger.LogWarning("{Problem} while serving {Method} {Path}", dependency.Type, httpContext.Request.Method, httpContext.Request.Path);
+        }
+        else if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
             logger.LogWarning("Database unavailable while serving {Method} {Path}: {Reason}", httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name);
         }
         else if (problem.Status >= 500)
