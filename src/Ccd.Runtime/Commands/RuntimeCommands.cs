@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ccd.Runtime.SearchIndexing;
 
 namespace Ccd.Runtime.Commands;
 
@@ -10,5 +11,7 @@ internal static class RuntimeCommands
         MigrateCommand.Create,
         DevTokenCommand.Create,
         Status.StatusCommand.Create,
+        SearchIndexingCommands.Reindex,
+        SearchIndexingCommands.DeadLetterCommands,
     ];
 }

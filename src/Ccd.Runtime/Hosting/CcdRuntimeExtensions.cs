@@ -5,6 +5,7 @@ using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Problems;
 using Ccd.Runtime.Schema;
 using Ccd.Runtime.Telemetry;
+using Ccd.Runtime.SearchIndexing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -68,6 +69,7 @@ public static class CcdRuntimeExtensions
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         builder.AddCcdAuthentication(environment);
         builder.AddCcdPersistence();
+        SearchIndexingRegistration.AddSearchIndexing(services, builder.Configuration);
         return new CcdRuntimeBuilder(builder, environment);
     }
 

@@ -1,0 +1,119 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Ccd.Runtime.SearchIndexing;
+
+/// <summary>
+/// <see cref="ISearchIndexClient"/> over Elasticsearch's documented <c>_bulk</c> NDJSON API. Transport retries and
+/// timeouts come from the resilience handler registered with the typed client; this class only speaks the format.
+/// </summary>
+internal sealed class ElasticsearchBulkClient(HttpClient http) : ISearchIndexClient
+{
+    private static readonly MediaTypeHeaderValue NdJson = new("application/x-ndjson");
+
+    public async Task<IReadOnlyList<BulkItemOutcome>> BulkAsync(IReadOnlyList<BulkOperation> operations, CancellationToken cancellationToken)
+    {
+        if (operations.Count == 0)
+        {
+            return [];
+        }
+
+        using var content = new ByteArrayContent(BulkBody.Write(operations));
+        content.Headers.ContentType = NdJson;
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsync(new Uri("_bulk", UriKind.Relative), content, cancellationToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TimeoutException or IOException or Polly.ExecutionRejectedException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new SearchIndexUnavailableException($"The bulk request failed: {exception.GetType().Name}.", null, exception);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new SearchIndexUnavailableException($"The bulk request was answered {(int)response.StatusCode}.", (int)response.StatusCode);
+            }
+
+            try
+            {
+                await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+                using var answer = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+                return ReadItems(answer.RootElement, operations.Count);
+            }
+            catch (Exception exception) when (exception is JsonException or IOException or HttpRequestException)
+            {
+                throw new SearchIndexUnavailableException($"The bulk answer could not be read: {exception.GetType().Name}.", (int)response.StatusCode, exception);
+            }
+        }
+    }
+
+    private static BulkItemOutcome[] ReadItems(JsonElement root, int expected)
+    {
+        if (!root.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array || items.GetArrayLength() != expected)
+        {
+            throw new SearchIndexUnavailableException($"The bulk answer did not list {expected} items.", (int)HttpStatusCode.OK);
+        }
+
+        var outcomes = new BulkItemOutcome[expected];
+        var i = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            // Each item is {"<action>": {"status": 201, "error": {...}}}.
+            var result = item.EnumerateObject().First().Value;
+            var status = result.GetProperty("status").GetInt32();
+            string? error = null;
+            if (result.TryGetProperty("error", out var failure))
+            {
+                error = failure.ValueKind == JsonValueKind.Object
+                    ? $"{Text(failure, "type")}: {Text(failure, "reason")}"
+                    : failure.ToString();
+            }
+
+            outcomes[i++] = new BulkItemOutcome(status, error);
+        }
+
+        return outcomes;
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) ? value.ToString() : null;
+}
+
+/// <summary>Writes the NDJSON body of a bulk request: an action line per operation, then the document for index actions.</summary>
+internal static class BulkBody
+{
+    private static readonly JsonWriterOptions Options = new() { SkipValidation = true };
+
+    public static byte[] Write(IReadOnlyList<BulkOperation> operations)
+    {
+        var buffer = new ArrayBufferWriter<byte>(operations.Count * 512);
+        using var writer = new Utf8JsonWriter(buffer, Options);
+        foreach (var operation in operations)
+        {
+            writer.Reset(buffer);
+            writer.WriteStartObject();
+            writer.WriteStartObject(operation.Action == BulkAction.Index ? "index" : "delete");
+            writer.WriteString("_index", operation.Index);
+            writer.WriteString("_id", operation.Id);
+            writer.WriteNumber("version", operation.Version);
+            writer.WriteString("version_type", "external_gte");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.Flush();
+            buffer.Write("\n"u8);
+            if (operation.Action == BulkAction.Index)
+            {
+                buffer.Write(operation.Document ?? throw new InvalidOperationException("An index operation needs a document."));
+                buffer.Write("\n"u8);
+            }
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,32 @@
+namespace Ccd.Runtime.SearchIndexing;
+
+/// <summary>
+/// The one seam between the indexer and Elasticsearch: a bulk of index and delete operations, each with an
+/// external version, answered per item. Kept small so the official client can replace the HTTP one.
+/// </summary>
+internal interface ISearchIndexClient
+{
+    /// <summary>Sends <paramref name="operations"/> in one bulk request; returns one outcome per operation, in order.</summary>
+    /// <exception cref="SearchIndexUnavailableException">The request as a whole failed (transport, timeout, or a non-2xx answer).</exception>
+    Task<IReadOnlyList<BulkItemOutcome>> BulkAsync(IReadOnlyList<BulkOperation> operations, CancellationToken cancellationToken);
+}
+
+internal enum BulkAction
+{
+    Index,
+    Delete,
+}
+
+/// <summary>One bulk item. <see cref="Version"/> is sent with <c>version_type=external_gte</c>, so an older revision never replaces a newer one.</summary>
+/// <param name="Document">UTF-8 JSON of the document (index only).</param>
+internal sealed record BulkOperation(BulkAction Action, string Index, string Id, long Version, byte[]? Document);
+
+/// <summary>The answer for one bulk item: its HTTP-style status and, on failure, the error type and reason.</summary>
+internal readonly record struct BulkItemOutcome(int Status, string? Error);
+
+/// <summary>The bulk request as a whole failed; every item in it is retried later.</summary>
+internal sealed class SearchIndexUnavailableException(string message, int? status = null, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The HTTP status answered, or null when none was received (connection failure, timeout).</summary>
+    public int? Status { get; } = status;
+}

@@ -1,0 +1,196 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ccd.Runtime.SearchIndexing;
+
+/// <summary>The indexer's statements on <c>ccd.es_queue</c>: claim a batch under a lease, and complete it in one round trip.</summary>
+internal static class IndexQueue
+{
+    // One round trip claims and loads. SKIP LOCKED lets several indexers claim side by side; the lease
+    // (locked_until, lock_token) outlives the claiming statement, so a crashed indexer's rows return after it.
+    // The case and its history row are read in the statement's one snapshot: the document's version is the
+    // case row's revision and its data the latest history row at or below that revision, so version and
+    // content always belong together (normally that revision is the queued one, since writers queue it in
+    // the event's own transaction).
+    private const string ClaimSql = """
+        WITH due AS (
+            SELECT reference FROM ccd.es_queue
+            WHERE (locked_until IS NULL OR locked_until <= @now)
+              AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+            ORDER BY enqueued_at
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED
+        ), claimed AS (
+            UPDATE ccd.es_queue q SET locked_until = @locked_until, lock_token = @token
+            FROM due WHERE q.reference = due.reference
+            RETURNING q.reference, q.case_revision, q.enqueued_at
+        )
+        SELECT c.reference, c.case_revision,
+               d.reference IS NOT NULL, d.id, d.jurisdiction, d.case_type_id, d.state, d.security_classification::text,
+               d.created_date, coalesce(d.last_modified, d.created_date), d.last_state_modified_date,
+               d.supplementary_data::text, d.revision, d.removed_at IS NOT NULL,
+               e.id, e.data::text,
+               r.case_type_id, r.document_id, r.case_revision
+        FROM claimed c
+        LEFT JOIN ccd.case_data d ON d.reference = c.reference
+        LEFT JOIN LATERAL (
+            SELECT ev.id, ev.data FROM ccd.case_event ev
+            WHERE ev.case_reference = c.reference AND ev.case_revision <= d.revision
+            ORDER BY ev.case_revision DESC
+            LIMIT 1
+        ) e ON true
+        LEFT JOIN ccd.es_removed_cases r ON r.reference = c.reference
+        ORDER BY c.enqueued_at
+        """;
+
+    // A newer dead letter of the same case and index replaces the older one.
+    private const string DeadLetterSql = """
+        INSERT INTO ccd.es_dead_letter_queue AS dl (reference, case_revision, index_name, reason, created_at)
+        SELECT * FROM unnest(@references, @revisions, @indexes, @reasons, @created_at)
+        ON CONFLICT (reference, index_name) DO UPDATE
+            SET case_revision = EXCLUDED.case_revision, reason = EXCLUDED.reason, created_at = EXCLUDED.created_at
+            WHERE dl.case_revision <= EXCLUDED.case_revision
+        """;
+
+    // A success supersedes the dead letters of that case and index at or below the revision it carried.
+    private const string ClearDeadLettersSql = """
+        DELETE FROM ccd.es_dead_letter_queue dl
+        USING unnest(@references, @indexes, @revisions) AS s(reference, index_name, revision)
+        WHERE dl.reference = s.reference AND dl.index_name = s.index_name AND dl.case_revision <= s.revision
+        """;
+
+    // Done only if the row is still ours and no newer revision was queued while we worked.
+    private const string DeleteDoneSql = """
+        DELETE FROM ccd.es_queue q
+        USING unnest(@references, @revisions) AS s(reference, revision)
+        WHERE q.reference = s.reference AND q.lock_token = @token AND q.case_revision <= s.revision
+        """;
+
+    // What DeleteDoneSql left behind moved on meanwhile: release it at once for the newer revision.
+    private const string ReleaseMovedSql = """
+        UPDATE ccd.es_queue SET locked_until = NULL, lock_token = NULL, attempts = 0, next_attempt_at = NULL, last_error = NULL
+        WHERE lock_token = @token AND reference = ANY(@references)
+        """;
+
+    // Capped exponential back-off per row: base * 2^(failures so far), at most max.
+    private const string BackOffSql = """
+        UPDATE ccd.es_queue q
+        SET locked_until = NULL, lock_token = NULL, attempts = q.attempts + 1, last_error = s.error,
+            next_attempt_at = @now + make_interval(secs => least(@max_ms, @base_ms * power(2, least(q.attempts, 40))) / 1000.0)
+        FROM unnest(@references, @errors) AS s(reference, error)
+        WHERE q.reference = s.reference AND q.lock_token = @token
+        """;
+
+    // When the next row becomes claimable: the end of a back-off or of a lease (-infinity: now).
+    private const string NextDueSql = """
+        SELECT min(greatest(coalesce(next_attempt_at, '-infinity'), coalesce(locked_until, '-infinity'))) FROM ccd.es_queue
+        """;
+
+    public static async Task<IReadOnlyList<QueuedCase>> ClaimAsync(
+        NpgsqlDataSource dataSource, Guid token, DateTime now, DateTime lockedUntil, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ClaimSql);
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp) { TypedValue = now });
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("locked_until", NpgsqlDbType.Timestamp) { TypedValue = lockedUntil });
+        command.Parameters.Add(new NpgsqlParameter<Guid>("token", NpgsqlDbType.Uuid) { TypedValue = token });
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", NpgsqlDbType.Integer) { TypedValue = limit });
+        var rows = new List<QueuedCase>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            CaseRow? row = null;
+            if (reader.GetBoolean(2))
+            {
+                row = new CaseRow(
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                    reader.GetString(4),
+                    reader.GetString(5),
+                    reader.GetString(6),
+                    reader.GetString(7),
+                    reader.GetDateTime(8),
+                    reader.GetDateTime(9),
+                    reader.GetDateTime(10),
+                    reader.GetString(11),
+                    reader.GetInt32(12),
+                    reader.GetBoolean(13));
+            }
+
+            var history = reader.IsDBNull(14) ? null : new HistoryRow(reader.GetInt64(14), reader.GetString(15));
+            var removed = reader.IsDBNull(16) ? null : new RemovedCase(reader.GetString(16), reader.GetInt64(17), reader.GetInt32(18));
+            rows.Add(new QueuedCase(reader.GetInt64(0), reader.GetInt32(1), row, history, removed));
+        }
+
+        return rows;
+    }
+
+    public static async Task CompleteAsync(NpgsqlDataSource dataSource, Guid token, BatchResult result, DateTime now, BackOff backOff, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        if (result.DeadLetters.Count > 0)
+        {
+            var command = Add(batch, DeadLetterSql);
+            command.Parameters.Add(Array("references", NpgsqlDbType.Bigint, result.DeadLetters.Select(d => d.Reference)));
+            command.Parameters.Add(Array("revisions", NpgsqlDbType.Integer, result.DeadLetters.Select(d => d.Revision)));
+            command.Parameters.Add(Array("indexes", NpgsqlDbType.Varchar, result.DeadLetters.Select(d => d.Index)));
+            command.Parameters.Add(Array("reasons", NpgsqlDbType.Text, result.DeadLetters.Select(d => d.Reason)));
+            command.Parameters.Add(Array("created_at", NpgsqlDbType.Timestamp, result.DeadLetters.Select(_ => now)));
+        }
+
+        if (result.Successes.Count > 0)
+        {
+            var command = Add(batch, ClearDeadLettersSql);
+            command.Parameters.Add(Array("references", NpgsqlDbType.Bigint, result.Successes.Select(s => s.Reference)));
+            command.Parameters.Add(Array("indexes", NpgsqlDbType.Varchar, result.Successes.Select(s => s.Index)));
+            command.Parameters.Add(Array("revisions", NpgsqlDbType.Integer, result.Successes.Select(s => s.Revision)));
+        }
+
+        if (result.Done.Count > 0)
+        {
+            var delete = Add(batch, DeleteDoneSql);
+            delete.Parameters.Add(Array("references", NpgsqlDbType.Bigint, result.Done.Select(d => d.Reference)));
+            delete.Parameters.Add(Array("revisions", NpgsqlDbType.Integer, result.Done.Select(d => d.Revision)));
+            delete.Parameters.Add(new NpgsqlParameter<Guid>("token", NpgsqlDbType.Uuid) { TypedValue = token });
+            var release = Add(batch, ReleaseMovedSql);
+            release.Parameters.Add(Array("references", NpgsqlDbType.Bigint, result.Done.Select(d => d.Reference)));
+            release.Parameters.Add(new NpgsqlParameter<Guid>("token", NpgsqlDbType.Uuid) { TypedValue = token });
+        }
+
+        if (result.Retries.Count > 0)
+        {
+            var command = Add(batch, BackOffSql);
+            command.Parameters.Add(Array("references", NpgsqlDbType.Bigint, result.Retries.Select(r => r.Reference)));
+            command.Parameters.Add(Array("errors", NpgsqlDbType.Text, result.Retries.Select(r => r.Error)));
+            command.Parameters.Add(new NpgsqlParameter<Guid>("token", NpgsqlDbType.Uuid) { TypedValue = token });
+            command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp) { TypedValue = now });
+            command.Parameters.Add(new NpgsqlParameter<double>("base_ms", NpgsqlDbType.Double) { TypedValue = backOff.Base.TotalMilliseconds });
+            command.Parameters.Add(new NpgsqlParameter<double>("max_ms", NpgsqlDbType.Double) { TypedValue = backOff.Max.TotalMilliseconds });
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            // One batch is one implicit transaction: dead letters, clean-up and queue changes land together.
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>When the next queued row becomes claimable (now or earlier when one is due), or null when the queue is empty.</summary>
+    public static async Task<DateTime?> NextDueAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(NextDueSql);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DateTime due ? due : null;
+    }
+
+    private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        batch.BatchCommands.Add(command);
+        return command;
+    }
+
+    private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>
+        new NpgsqlParameter<T[]>(name, NpgsqlDbType.Array | type) { TypedValue = values.ToArray() };
+}
+
+/// <summary>Back-off of a case after a transient failure: <see cref="Base"/> doubled per failure, at most <see cref="Max"/>.</summary>
+internal readonly record struct BackOff(TimeSpan Base, TimeSpan Max);

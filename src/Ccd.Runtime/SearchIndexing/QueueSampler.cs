@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Ccd.Runtime.SearchIndexing;
+
+/// <summary>
+/// Samples queue depth and oldest age for the metrics, whether indexing is on or off (with it off the queue
+/// still grows and operators must see it). It also says at start-up when indexing is off.
+/// </summary>
+internal sealed class QueueSampler(
+    NpgsqlDataSource dataSource,
+    SearchIndexingMetrics metrics,
+    IOptions<SearchIndexingOptions> options,
+    TimeProvider time,
+    ILogger<QueueSampler> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            logger.LogInformation("Search indexing is off: {Key} is not set; changes stay queued in ccd.es_queue.", SearchIndexingOptions.SectionName + ":Url");
+        }
+
+        var interval = TimeSpan.FromSeconds(settings.QueueSampleSeconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                metrics.Update(await QueueStatistics.ReadAsync(dataSource, time, stoppingToken));
+                await Task.Delay(interval, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or IOException)
+            {
+                logger.LogDebug("Search queue sample failed ({Error}).", exception.GetType().Name);
+                await Task.Delay(interval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace Ccd.Runtime.SearchIndexing;
+
+/// <summary>A claimed <c>ccd.es_queue</c> row with everything needed to build or delete its documents.</summary>
+/// <param name="Case">The case row, or null when it is gone (disposed).</param>
+/// <param name="History">The latest history row at or below the case's revision (its rendered data), or null when there is none.</param>
+/// <param name="Removed">Where the documents of a removed case live, when the runtime's removal call recorded it.</param>
+internal sealed record QueuedCase(long Reference, int QueuedRevision, CaseRow? Case, HistoryRow? History, RemovedCase? Removed);
+
+internal sealed record CaseRow(
+    long? Id,
+    string Jurisdiction,
+    string CaseTypeId,
+    string State,
+    string SecurityClassification,
+    DateTime CreatedDate,
+    DateTime LastModified,
+    DateTime LastStateModifiedDate,
+    string SupplementaryData,
+    int Revision,
+    bool IsRemoved);
+
+internal sealed record HistoryRow(long EventRowId, string Data);
+
+internal sealed record RemovedCase(string CaseTypeId, long DocumentId, int Revision);

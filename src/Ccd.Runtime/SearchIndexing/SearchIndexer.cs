@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Ccd.Runtime.SearchIndexing;
+
+/// <summary>
+/// One indexing pass: claim a batch under a lease, build its documents, send one bulk request, and write the
+/// outcome back. Passes of several workers and replicas run side by side; the queue's locks keep them apart.
+/// </summary>
+internal sealed class SearchIndexer(
+    NpgsqlDataSource dataSource,
+    ISearchIndexClient client,
+    IOptions<SearchIndexingOptions> options,
+    TimeProvider time,
+    SearchIndexingMetrics metrics,
+    ILogger<SearchIndexer> logger)
+{
+    private long _passes;
+
+    /// <summary>Passes finished so far (claimed something or not); lets tests know the indexer has looked.</summary>
+    public long CompletedPasses => Interlocked.Read(ref _passes);
+
+    /// <summary>Claims and processes one batch; returns how many cases it claimed.</summary>
+    public async Task<int> RunPassAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var token = Guid.NewGuid();
+        var now = Now();
+        var claimed = await IndexQueue.ClaimAsync(dataSource, token, now, now.AddSeconds(settings.LeaseSeconds), settings.BatchSize, cancellationToken);
+        if (claimed.Count > 0)
+        {
+            var result = await IndexAsync(claimed, cancellationToken);
+            var backOff = new BackOff(TimeSpan.FromMilliseconds(settings.BackoffBaseMilliseconds), TimeSpan.FromSeconds(settings.BackoffMaxSeconds));
+            await IndexQueue.CompleteAsync(dataSource, token, result, Now(), backOff, cancellationToken);
+            metrics.Record(result);
+        }
+
+        Interlocked.Increment(ref _passes);
+        return claimed.Count;
+    }
+
+    private async Task<BatchResult> IndexAsync(IReadOnlyList<QueuedCase> claimed, CancellationToken cancellationToken)
+    {
+        var result = new BatchResult();
+        var operations = new List<BulkOperation>(claimed.Count * 2);
+        var plans = new List<(QueuedCase Case, int Revision, int First, int Count)>(claimed.Count);
+        foreach (var queued in claimed)
+        {
+            var first = operations.Count;
+            var revision = Plan(queued, operations, result);
+            if (revision is { } sent)
+            {
+                plans.Add((queued, sent, first, operations.Count - first));
+            }
+        }
+
+        if (operations.Count == 0)
+        {
+            return result;
+        }
+
+        IReadOnlyList<BulkItemOutcome> outcomes;
+        try
+        {
+            outcomes = await client.BulkAsync(operations, cancellationToken);
+        }
+        catch (SearchIndexUnavailableException exception)
+        {
+            logger.LogWarning("Search indexing: a bulk request of {Operations} operations failed ({Reason}); {Cases} cases back off.",
+                operations.Count, exception.Message, plans.Count);
+            foreach (var plan in plans)
+            {
+                result.Retries.Add((plan.Case.Reference, exception.Message));
+            }
+
+            return result;
+        }
+
+        foreach (var plan in plans)
+        {
+            Classify(plan.Case.Reference, plan.Revision, operations, outcomes, plan.First, plan.Count, result);
+        }
+
+        return result;
+    }
+
+    /// <summary>Adds the case's operations; returns the revision they carry, or null when the case was settled without any.</summary>
+    private int? Plan(QueuedCase queued, List<BulkOperation> operations, BatchResult result)
+    {
+        var row = queued.Case;
+        if (row is { IsRemoved: false })
+        {
+            if (queued.History is null)
+            {
+                // Nothing rendered to index (history missing at or below the revision): an operator must look.
+                result.DeadLetters.Add((queued.Reference, row.Revision, CaseDocuments.CaseIndex(row.CaseTypeId),
+                    $"no history row at or below revision {row.Revision}"));
+                result.Done.Add((queued.Reference, row.Revision));
+                return null;
+            }
+
+            var id = CaseDocuments.IdText(CaseDocuments.DocumentId(row.Id, queued.Reference));
+            var (caseDocument, globalDocument) = CaseDocuments.Build(queued.Reference, row, queued.History);
+            operations.Add(new BulkOperation(BulkAction.Index, CaseDocuments.CaseIndex(row.CaseTypeId), id, row.Revision, caseDocument));
+            if (globalDocument is not null)
+            {
+                operations.Add(new BulkOperation(BulkAction.Index, CaseDocuments.GlobalSearchIndex, id, row.Revision, globalDocument));
+            }
+
+            return row.Revision;
+        }
+
+        // Removed (soft-deleted, or disposed and gone): delete from both indexes. The tombstone names the index
+        // and _id even when the row is gone; its revision is above every revision ever indexed for the case.
+        var caseTypeId = queued.Removed?.CaseTypeId ?? row?.CaseTypeId;
+        if (caseTypeId is null)
+        {
+            logger.LogWarning("Search indexing: queued case {Reference} no longer exists and left no removal record; nothing to delete.", queued.Reference);
+            result.Done.Add((queued.Reference, queued.QueuedRevision));
+            return null;
+        }
+
+        var documentId = queued.Removed?.DocumentId ?? CaseDocuments.DocumentId(row!.Id, queued.Reference);
+        var version = Math.Max(queued.Removed?.Revision ?? 0, Math.Max(row?.Revision ?? 0, queued.QueuedRevision));
+        var text = CaseDocuments.IdText(documentId);
+        operations.Add(new BulkOperation(BulkAction.Delete, CaseDocuments.CaseIndex(caseTypeId), text, version, null));
+        operations.Add(new BulkOperation(BulkAction.Delete, CaseDocuments.GlobalSearchIndex, text, version, null));
+        return version;
+    }
+
+    private static void Classify(long reference, int revision, List<BulkOperation> operations, IReadOnlyList<BulkItemOutcome> outcomes, int first, int count, BatchResult result)
+    {
+        string? retry = null;
+        for (var i = first; i < first + count; i++)
+        {
+            var operation = operations[i];
+            var outcome = outcomes[i];
+            switch (Classify(operation.Action, outcome.Status))
+            {
+                case ItemOutcome.Done:
+                    result.Successes.Add((reference, revision, operation.Index));
+                    if (operation.Action == BulkAction.Index)
+                    {
+                        result.DocumentsIndexed++;
+                    }
+                    else
+                    {
+                        result.DocumentsDeleted++;
+                    }
+
+                    break;
+                case ItemOutcome.DeadLetter:
+                    result.DeadLetters.Add((reference, revision, operation.Index, $"{operation.Index}: {outcome.Status} {outcome.Error}".TrimEnd()));
+                    break;
+                default:
+                    retry ??= $"{operation.Index}: {outcome.Status} {outcome.Error}".TrimEnd();
+                    break;
+            }
+        }
+
+        if (retry is null)
+        {
+            result.Done.Add((reference, revision));
+        }
+        else
+        {
+            result.Retries.Add((reference, retry));
+        }
+    }
+
+    /// <summary>2xx or 409 (a newer version is already there) is done; 400/404 will never succeed; the rest is transient.
+    /// A delete answered 404 found nothing to delete, which is what it wanted.</summary>
+    internal static ItemOutcome Classify(BulkAction action, int status) => status switch
+    {
+        >= 200 and < 300 or 409 => ItemOutcome.Done,
+        404 when action == BulkAction.Delete => ItemOutcome.Done,
+        400 or 404 => ItemOutcome.DeadLetter,
+        _ => ItemOutcome.Retry,
+    };
+
+    private DateTime Now() => DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified);
+}
+
+internal enum ItemOutcome
+{
+    Done,
+    DeadLetter,
+    Retry,
+}
