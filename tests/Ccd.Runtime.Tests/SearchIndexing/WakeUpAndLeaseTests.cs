@@ -53,27 +53,32 @@ public sealed class WakeUpAndLeaseTests(PostgresServer postgres)
     {
         var connectionString = await postgres.CreateDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var fake = await FakeElasticsearch.StartAsync();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // The fake stamps what it receives with the same clock, so the test can tell when, in that time, work arrived.
+        await using var fake = await FakeElasticsearch.StartAsync(clock);
         await new CaseWriter(dataSource, clock).CreateAsync(CaseWriter.Reference(1), id: 1, new JsonObject { ["a"] = 1 });
         // The first indexer claims the case and is never heard of again: its lease is held, its work not completed.
         var now = DateTime.SpecifyKind(clock.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified);
+        var leaseEnd = clock.GetUtcNow().AddSeconds(30);
         var crashed = await IndexQueue.ClaimAsync(dataSource, Guid.NewGuid(), now, now.AddSeconds(30), 10, TestContext.Current.CancellationToken);
         Assert.Single(crashed);
 
         await using var app = await IndexingTestHost.StartAsync(connectionString, fake,
             new Dictionary<string, string?> { ["Ccd:Elasticsearch:LeaseSeconds"] = "30", ["Ccd:Elasticsearch:PollSeconds"] = "600" },
             services => services.AddSingleton<TimeProvider>(clock));
-        var indexer = app.Services.GetRequiredService<SearchIndexer>();
-        await IndexingTestHost.WaitUntilAsync(() => Task.FromResult(indexer.CompletedPasses >= 1), "the second indexer looked");
         clock.Advance(TimeSpan.FromSeconds(29));
         await new CaseWriter(dataSource, clock).CreateAsync(CaseWriter.Reference(2), id: 2, new JsonObject { ["a"] = 2 });
         await fake.WaitForAsync(f => f.Get("a58_cases", "2") is not null, IndexingTestHost.Ceiling, "a case that nobody holds is indexed");
         Assert.Null(fake.Get("a58_cases", "1"));
 
-        clock.Advance(TimeSpan.FromSeconds(2));
+        // Time moves on a second at a time (the indexer sleeps on this clock until the lease ends).
+        for (var step = 0; step < 120 && !await fake.TryWaitForAsync(f => f.Get("a58_cases", "1") is not null, TimeSpan.FromMilliseconds(250)); step++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
 
-        await fake.WaitForAsync(f => f.Get("a58_cases", "1") is not null, IndexingTestHost.Ceiling, "the abandoned case is indexed after its lease");
+        var taken = Assert.Single(fake.Items, item => item.Id == "1");
+        Assert.True(taken.ReceivedAt >= leaseEnd, $"taken at {taken.ReceivedAt:O}, before the lease ended at {leaseEnd:O}");
         await IndexingTestHost.WaitForEmptyQueueAsync(dataSource);
     }
 

@@ -92,13 +92,22 @@ public sealed class FakeElasticsearch : IAsyncDisposable
     /// <summary>Waits until <paramref name="condition"/> holds, re-checking after every request; fails after the liveness <paramref name="ceiling"/>.</summary>
     public async Task WaitForAsync(Func<FakeElasticsearch, bool> condition, TimeSpan ceiling, string? what = null)
     {
-        using var timeout = new CancellationTokenSource(ceiling);
+        if (!await TryWaitForAsync(condition, ceiling))
+        {
+            throw new TimeoutException($"The fake Elasticsearch did not reach the expected state within {ceiling}{(what is null ? "" : $": {what}")}.");
+        }
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, re-checking after every request; false if it did not within <paramref name="wait"/>.</summary>
+    public async Task<bool> TryWaitForAsync(Func<FakeElasticsearch, bool> condition, TimeSpan wait)
+    {
+        using var timeout = new CancellationTokenSource(wait);
         while (true)
         {
             var changed = Volatile.Read(ref _changed).Task;
             if (condition(this))
             {
-                return;
+                return true;
             }
 
             try
@@ -107,7 +116,7 @@ public sealed class FakeElasticsearch : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"The fake Elasticsearch did not reach the expected state within {ceiling}{(what is null ? "" : $": {what}")}.");
+                return condition(this);
             }
         }
     }
