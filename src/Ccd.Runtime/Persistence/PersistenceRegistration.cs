@@ -27,6 +27,7 @@ internal static class PersistenceRegistration
         }
 
         services.AddOptions<SubmissionOptions>().Bind(submission);
+        services.AddSingleton<CaseGate>();
         services.AddSingleton<CcdSubmission>();
         services.AddSingleton<ICcdEventSubmitter, CcdEventSubmitter>();
     }

@@ -15,6 +15,11 @@ internal static class RequestJson
             return await JsonSerializer.DeserializeAsync<T>(request.Body, options, cancellationToken)
                 ?? throw ProblemException.BadRequest("body", "The request body must be a JSON object.");
         }
+        catch (ArgumentException exception)
+        {
+            // A repeated key inside case data surfaces from JsonObject as ArgumentException ("same key").
+            throw ProblemException.BadRequest("body", $"The request body repeats a key: {exception.Message}");
+        }
         catch (JsonException exception)
         {
             var path = string.IsNullOrEmpty(exception.Path) || exception.Path == "$" ? "body" : exception.Path.TrimStart('$', '.');

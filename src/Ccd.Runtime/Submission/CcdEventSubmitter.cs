@@ -12,6 +12,7 @@ internal sealed class CcdEventSubmitter(
     NpgsqlDataSource dataSource,
     CaseTypeCatalog catalog,
     TimeProvider time,
+    CaseGate gate,
     IServiceScopeFactory scopes) : ICcdEventSubmitter
 {
     // A minted reference that already exists is re-drawn; with 10^15 references a second clash means something is wrong.
@@ -34,6 +35,8 @@ internal sealed class CcdEventSubmitter(
         }
 
         await using var scope = scopes.CreateAsyncScope();
+        // A new case's reference is minted under its lock below; only updates queue at the gate.
+        using var turn = reference is { } known ? await gate.EnterAsync(known, cancellationToken) : default(CaseGate.Turn?);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var (caseReference, existing) = await LockAsync(connection, transaction, reference, cancellationToken);

@@ -21,6 +21,7 @@ internal sealed class CcdSubmission(
     NpgsqlDataSource dataSource,
     CaseTypeCatalog catalog,
     TimeProvider time,
+    CaseGate gate,
     IOptions<SubmissionOptions> options)
 {
     /// <summary>The HTTP status and the exact body to answer.</summary>
@@ -55,6 +56,7 @@ internal sealed class CcdSubmission(
 
     private async Task<Answer> RunAsync(CheckedRequest request, Guid key, CcdUser authenticated, IServiceProvider services, CancellationToken cancellationToken)
     {
+        using var turn = await gate.EnterAsync(request.Reference, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var (existing, storedKey) = await CaseLock.LockAndLoadAsync(connection, transaction, request.Reference, key, cancellationToken);

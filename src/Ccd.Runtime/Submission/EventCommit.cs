@@ -40,13 +40,17 @@ internal static class EventCommit
     public static async Task<Prepared> PrepareAsync(
         EventPlan plan, IServiceProvider services, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        var rendered = await plan.CaseType.RenderAsync(services, plan.Reference, plan.State, plan.Blob, connection, transaction, cancellationToken);
         var existing = plan.Existing;
+        // A proposed blob equal to the stored one (as JSON values) keeps the stored one, so nothing is rewritten and
+        // the answer shows the case exactly as it is stored.
+        var blobChanged = existing is null || !JsonNode.DeepEquals(existing.Data, plan.Blob);
+        var blob = blobChanged ? plan.Blob : existing!.Data;
+        var rendered = await plan.CaseType.RenderAsync(services, plan.Reference, plan.State, blob, connection, transaction, cancellationToken);
         if (existing is null)
         {
             var supplementary = WithServiceId(plan.SupplementaryOnCreate, plan.CaseType);
             var created = new StoredCase(
-                plan.Reference, plan.InternalId, plan.CaseType.Jurisdiction, plan.CaseType.Id, plan.State, plan.Blob, [], supplementary,
+                plan.Reference, plan.InternalId, plan.CaseType.Jurisdiction, plan.CaseType.Id, plan.State, blob, [], supplementary,
                 plan.Classification, Version: 1, Revision: 1, plan.ResolvedTtl, plan.Now, plan.Now, plan.Now, Removed: false);
             return new Prepared(created, rendered, BlobChanged: true);
         }
@@ -69,7 +73,7 @@ internal static class EventCommit
         {
             InternalId = plan.InternalId ?? existing.InternalId,
             State = plan.State,
-            Data = plan.Blob,
+            Data = blob,
             SupplementaryData = WithServiceId(existing.SupplementaryData, plan.CaseType),
             Classification = plan.Classification,
             Version = changed ? existing.Version + 1 : existing.Version,
@@ -78,7 +82,7 @@ internal static class EventCommit
             LastModified = plan.Now,
             LastStateModifiedDate = stateChanged ? plan.Now : existing.LastStateModifiedDate,
         };
-        return new Prepared(after, rendered, !JsonNode.DeepEquals(existing.Data, plan.Blob));
+        return new Prepared(after, rendered, blobChanged);
     }
 
     /// <summary>Writes the prepared event and its jobs on the event's transaction; returns the history row's id.</summary>

@@ -7,6 +7,7 @@ using Ccd.Runtime.Submission;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -38,7 +39,8 @@ internal static class SupplementaryDataEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task<IResult> UpdateAsync(
-        string reference, HttpContext context, NpgsqlDataSource dataSource, TimeProvider time, CancellationToken cancellationToken)
+        string reference, HttpContext context, NpgsqlDataSource dataSource, TimeProvider time, CaseGate gate,
+        IOptions<SubmissionOptions> options, CancellationToken cancellationToken)
     {
         var caseReference = CaseReference.Parse(reference, "reference");
         JsonNode? body;
@@ -52,6 +54,24 @@ internal static class SupplementaryDataEndpoints
         }
 
         var update = SupplementaryDataUpdate.Parse(body);
+        // Same time budget as a submit: waiting behind a burst of writes to this case must end in a clear 503.
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(options.Value.TimeoutSeconds), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        try
+        {
+            return await ApplyAsync(caseReference, update, dataSource, time, gate, linked.Token);
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ProblemException(503, "update-timeout", "The update took too long.",
+                $"The supplementary data update did not finish within {options.Value.TimeoutSeconds} seconds; nothing was written.");
+        }
+    }
+
+    private static async Task<IResult> ApplyAsync(
+        long caseReference, SupplementaryDataUpdate update, NpgsqlDataSource dataSource, TimeProvider time, CaseGate gate, CancellationToken cancellationToken)
+    {
+        using var turn = await gate.EnterAsync(caseReference, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var stored = await CaseLock.LockAndLoadAsync(connection, transaction, caseReference, cancellationToken);

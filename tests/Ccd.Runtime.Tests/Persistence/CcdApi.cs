@@ -33,6 +33,16 @@ internal sealed class CcdApi(HttpClient client) : IDisposable
 
     public Task<Reply> SubmitAsync(JsonObject body) => SubmitAsync(body, Guid.NewGuid());
 
+    public async Task<Reply> SubmitRawAsync(string json, Guid key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/ccd-persistence/cases")
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", key.ToString());
+        return await SendAsync(request);
+    }
+
     public async Task<Reply> GetAsync(string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
