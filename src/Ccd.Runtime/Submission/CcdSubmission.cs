@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -8,6 +9,7 @@ using Ccd.Runtime.CaseTypes;
 using Ccd.Runtime.Database;
 using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Problems;
+using Ccd.Runtime.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -25,9 +27,41 @@ internal sealed class CcdSubmission(
     IOptions<SubmissionOptions> options)
 {
     /// <summary>The HTTP status and the exact body to answer.</summary>
-    public sealed record Answer(int Status, byte[] Body);
+    public sealed record Answer(int Status, byte[] Body, string Outcome);
 
     public async Task<Answer> SubmitAsync(SubmitRequest request, Guid key, CcdUser authenticated, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var caseType = request.EventDetails?.CaseType is { } id && catalog.TryGet(id, out _) ? id : "unknown";
+        var outcome = "failed";
+        try
+        {
+            var answer = await SubmitCheckedAsync(request, key, authenticated, services, cancellationToken);
+            outcome = answer.Outcome;
+            if (outcome == "replayed")
+            {
+                SubmissionMetrics.Replayed(caseType);
+            }
+
+            return answer;
+        }
+        catch (ProblemException problem)
+        {
+            outcome = problem.Status == 409 ? "conflict" : "rejected";
+            if (problem.Status == 409)
+            {
+                SubmissionMetrics.Conflict(caseType);
+            }
+
+            throw;
+        }
+        finally
+        {
+            SubmissionMetrics.Submitted(caseType, outcome, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private async Task<Answer> SubmitCheckedAsync(SubmitRequest request, Guid key, CcdUser authenticated, IServiceProvider services, CancellationToken cancellationToken)
     {
         var checkedRequest = Validate(request);
         using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(options.Value.TimeoutSeconds), time);
@@ -124,7 +158,7 @@ internal sealed class CcdSubmission(
         var body = SuccessBody(prepared, new CaseDetailsJson.Confirmation(result.ConfirmationHeader, result.ConfirmationBody));
         await EventCommit.WriteAsync(plan, prepared, body, connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new Answer(201, body);
+        return new Answer(201, body, existing is null ? "created" : "updated");
     }
 
     private static Answer Replay(CaseLock.StoredKey stored, string fingerprint)
@@ -135,7 +169,7 @@ internal sealed class CcdSubmission(
                 "Idempotency-Key was already used for an event on another case, case type or event; use a new key.");
         }
 
-        return new Answer(200, stored.ResponseBody);
+        return new Answer(200, stored.ResponseBody, "replayed");
     }
 
     /// <summary>On create the reference must be new (a replay was already ruled out); on update the case must exist and match.</summary>
@@ -287,7 +321,7 @@ internal sealed class CcdSubmission(
             writer.WriteEndObject();
         }
 
-        return new Answer(200, buffer.WrittenSpan.ToArray());
+        return new Answer(200, buffer.WrittenSpan.ToArray(), "rejected");
     }
 
     private sealed record CheckedRequest(
