@@ -10,7 +10,7 @@ function setup(thread)
 end
 
 local function luhn_ref(n)
-  local digits = tostring(100000000000000 + n)
+  local digits = string.format("%.0f", 100000000000000 + n)
   local sum = 0
   for pos = 1, #digits do
     local d = tonumber(digits:sub(pos, pos))
@@ -28,7 +28,7 @@ local function uuid()
   for i = 1, 16 do t[i] = math.random(0, 255) end
   t[7] = (t[7] % 16) + 64   -- version 4
   t[9] = (t[9] % 64) + 128  -- RFC 4122 variant
-  return string.format("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", table.unpack(t))
+  return string.format("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", (table.unpack or unpack)(t))
 end
 
 local function blob(n, step)

@@ -1,7 +1,7 @@
 -- P2: reads as CCD makes them. READ_KIND=case: GET /ccd-persistence/cases?case-refs=<one ref> on random cases;
 -- READ_KIND=history: GET /ccd-persistence/cases/<ref>/history on the cases seeded with 100 events.
 local function luhn_ref(n)
-  local digits = tostring(100000000000000 + n)
+  local digits = string.format("%.0f", 100000000000000 + n)
   local sum = 0
   for pos = 1, #digits do
     local d = tonumber(digits:sub(pos, pos))
