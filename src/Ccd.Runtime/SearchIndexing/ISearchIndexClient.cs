@@ -18,6 +18,10 @@ internal enum BulkAction
 }
 
 /// <summary>One bulk item. <see cref="Version"/> is sent with <c>version_type=external_gte</c>, so an older revision never replaces a newer one.</summary>
+/// <param name="Action">Index or delete.</param>
+/// <param name="Index">The index name.</param>
+/// <param name="Id">The document _id.</param>
+/// <param name="Version">The external version (the case revision).</param>
 /// <param name="Document">UTF-8 JSON of the document (index only).</param>
 internal sealed record BulkOperation(BulkAction Action, string Index, string Id, long Version, byte[]? Document);
 

@@ -1,6 +1,8 @@
 namespace Ccd.Runtime.SearchIndexing;
 
 /// <summary>A claimed <c>ccd.es_queue</c> row with everything needed to build or delete its documents.</summary>
+/// <param name="Reference">The case reference.</param>
+/// <param name="QueuedRevision">The revision the queue row holds.</param>
 /// <param name="Case">The case row, or null when it is gone (disposed).</param>
 /// <param name="History">The latest history row at or below the case's revision (its rendered data), or null when there is none.</param>
 /// <param name="Removed">Where the documents of a removed case live, when the runtime's removal call recorded it.</param>

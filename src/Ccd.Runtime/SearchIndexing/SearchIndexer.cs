@@ -17,9 +17,13 @@ internal sealed class SearchIndexer(
     ILogger<SearchIndexer> logger)
 {
     private long _passes;
+    private long _claimed;
 
     /// <summary>Passes finished so far (claimed something or not); lets tests know the indexer has looked.</summary>
     public long CompletedPasses => Interlocked.Read(ref _passes);
+
+    /// <summary>Queue rows this indexer has claimed so far.</summary>
+    public long ClaimedCases => Interlocked.Read(ref _claimed);
 
     /// <summary>Claims and processes one batch; returns how many cases it claimed.</summary>
     public async Task<int> RunPassAsync(CancellationToken cancellationToken)
@@ -30,6 +34,7 @@ internal sealed class SearchIndexer(
         var claimed = await IndexQueue.ClaimAsync(dataSource, token, now, now.AddSeconds(settings.LeaseSeconds), settings.BatchSize, cancellationToken);
         if (claimed.Count > 0)
         {
+            Interlocked.Add(ref _claimed, claimed.Count);
             var result = await IndexAsync(claimed, cancellationToken);
             var backOff = new BackOff(TimeSpan.FromMilliseconds(settings.BackoffBaseMilliseconds), TimeSpan.FromSeconds(settings.BackoffMaxSeconds));
             await IndexQueue.CompleteAsync(dataSource, token, result, Now(), backOff, cancellationToken);
