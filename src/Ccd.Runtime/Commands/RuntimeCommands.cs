@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ccd.Runtime.SearchIndexing;
+using Ccd.Runtime.Jobs;
 
 namespace Ccd.Runtime.Commands;
 
@@ -13,5 +14,6 @@ internal static class RuntimeCommands
         Status.StatusCommand.Create,
         SearchIndexingCommands.Reindex,
         SearchIndexingCommands.DeadLetterCommands,
+        JobsCommand.Create,
     ];
 }

@@ -1,6 +1,7 @@
 using Ccd.Runtime.Authentication;
 using Ccd.Runtime.Database;
 using Ccd.Runtime.Health;
+using Ccd.Runtime.Jobs;
 using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Problems;
 using Ccd.Runtime.Schema;
@@ -70,6 +71,7 @@ public static class CcdRuntimeExtensions
         builder.AddCcdAuthentication(environment);
         builder.AddCcdPersistence();
         SearchIndexingRegistration.AddSearchIndexing(services, builder.Configuration);
+        services.AddCcdJobs(builder.Configuration);
         return new CcdRuntimeBuilder(builder, environment);
     }
 

@@ -1,0 +1,250 @@
+using Ccd.Runtime.Database;
+using Ccd.Runtime.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Ccd.Runtime.Jobs;
+
+/// <summary>
+/// Runs due jobs: claims a batch under a lease, runs each job's handler, then marks it done, or schedules a retry
+/// with capped exponential back-off, or after the last attempt marks it failed with its error. Woken by the
+/// NOTIFY of a committed job and otherwise by polling, so several replicas share the work through the table alone.
+/// </summary>
+internal sealed partial class JobWorker : BackgroundService
+{
+    private const int MaxErrorLength = 4000;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly JobStore _store;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly Dictionary<string, Type> _handlers;
+    private readonly JobOptions _options;
+    private readonly JobMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<JobWorker> _logger;
+    private TaskCompletionSource _wake = NewSignal();
+    private DateTimeOffset _metricsMeasuredAt = DateTimeOffset.MinValue;
+
+    public JobWorker(
+        NpgsqlDataSource dataSource,
+        IServiceScopeFactory scopes,
+        IEnumerable<JobHandlerRegistration> registrations,
+        JobOptions options,
+        JobMetrics metrics,
+        TimeProvider time,
+        ILogger<JobWorker> logger)
+    {
+        _dataSource = dataSource;
+        _store = new JobStore(dataSource);
+        _scopes = scopes;
+        _handlers = registrations.ToDictionary(registration => registration.Kind, registration => registration.HandlerType, StringComparer.Ordinal);
+        _options = options;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Claims the jobs due now (at most one batch), runs them concurrently and records each outcome; returns how many were claimed.</summary>
+    public async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    {
+        var jobs = await _store.ClaimAsync(Now(), _options.Lease, _options.BatchSize, cancellationToken);
+        await Task.WhenAll(jobs.Select(job => RunAsync(job, cancellationToken)));
+        return jobs.Count;
+    }
+
+    /// <summary>Makes a waiting worker look for due jobs now.</summary>
+    public void Wake() => Interlocked.Exchange(ref _wake, NewSignal()).TrySetResult();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var listening = ListenAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // Taken before looking, so a commit announced while the batch runs is not missed.
+            var woken = Volatile.Read(ref _wake).Task;
+            var claimed = 0;
+            try
+            {
+                claimed = await RunDueAsync(stoppingToken);
+                await MeasureAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException || DatabaseErrors.IsUnavailable(exception))
+            {
+                // The database is away: jobs stay in the table (a claimed one is re-claimed after its lease); poll again.
+                LogDatabaseUnavailable(exception);
+            }
+
+            if (claimed < _options.BatchSize)
+            {
+                await WaitAsync(woken, stoppingToken);
+            }
+        }
+
+        await listening;
+    }
+
+    public override void Dispose()
+    {
+        _metrics.Dispose();
+        base.Dispose();
+    }
+
+    private async Task RunAsync(ClaimedJob job, CancellationToken stoppingToken)
+    {
+        // The handler is cancelled when its lease runs out, because another worker may then claim the job.
+        using var lease = new CancellationTokenSource(_options.Lease, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Token);
+        using var activity = CcdTelemetry.ActivitySource.StartActivity("job " + job.Kind);
+        activity?.SetTag("ccd.job.id", job.Id);
+        activity?.SetTag("ccd.job.attempt", job.Attempt);
+        try
+        {
+            if (!_handlers.TryGetValue(job.Kind, out var handlerType))
+            {
+                throw new InvalidOperationException($"No handler is registered for job kind '{job.Kind}'.");
+            }
+
+            await using var scope = _scopes.CreateAsyncScope();
+            var handler = (IJobHandler)scope.ServiceProvider.GetRequiredService(handlerType);
+            await handler.RunAsync(new JobContext(job.Id, job.Kind, job.Payload, job.IdempotencyKey, job.CaseReference, job.Attempt), linked.Token);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await _store.ReleaseAsync(job, Now(), CancellationToken.None);
+            LogReleased(job.Id, job.Kind);
+            return;
+        }
+        catch (Exception exception)
+        {
+            var error = lease.IsCancellationRequested
+                ? $"The attempt outlived its lease of {_options.LeaseSeconds} s and was cancelled."
+                : $"{exception.GetType().FullName}: {exception.Message}";
+            await RecordFailureAsync(job, error, exception);
+            return;
+        }
+
+        // Recorded even when the service is stopping: the work is done and must not run again.
+        if (await _store.CompleteAsync(job, Now(), CancellationToken.None))
+        {
+            JobMetrics.RecordCompleted(job.Kind);
+            LogCompleted(job.Id, job.Kind, job.Attempt);
+        }
+        else
+        {
+            LogLeaseLost(job.Id, job.Kind);
+        }
+    }
+
+    private async Task RecordFailureAsync(ClaimedJob job, string error, Exception exception)
+    {
+        var now = Now();
+        var final = job.Attempt >= _options.MaxAttempts;
+        var next = final ? now : now + _options.DelayAfter(job.Attempt);
+        var recorded = await _store.FailAsync(job, now, next, final, error.Length > MaxErrorLength ? error[..MaxErrorLength] : error, CancellationToken.None);
+        if (!recorded)
+        {
+            LogLeaseLost(job.Id, job.Kind);
+            return;
+        }
+
+        JobMetrics.RecordFailedAttempt(job.Kind, final);
+        if (final)
+        {
+            LogFailed(exception, job.Id, job.Kind, job.Attempt);
+        }
+        else
+        {
+            LogRetrying(exception, job.Id, job.Kind, job.Attempt, next);
+        }
+    }
+
+    private async Task MeasureAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (now - _metricsMeasuredAt < _options.Poll)
+        {
+            return;
+        }
+
+        _metrics.Update(await _store.StatsAsync(now.UtcDateTime, cancellationToken));
+        _metricsMeasuredAt = now;
+    }
+
+    private async Task WaitAsync(Task woken, CancellationToken stoppingToken)
+    {
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var poll = Task.Delay(_options.Poll, _time, stopWaiting.Token);
+        await Task.WhenAny(woken, poll);
+        await stopWaiting.CancelAsync(); // releases the poll timer when a NOTIFY came first
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(stoppingToken);
+                connection.Notification += (_, _) => Wake();
+                await using (var listen = new NpgsqlCommand($"LISTEN {JobQueue.NotifyChannel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                Wake(); // jobs committed while nobody was listening
+                while (true)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or IOException || DatabaseErrors.IsUnavailable(exception))
+            {
+                // Without the listener the worker still polls; try to listen again after a poll interval.
+                LogListenerLost(exception);
+                try
+                {
+                    await Task.Delay(_options.Poll, _time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private DateTime Now() => _time.GetUtcNow().UtcDateTime;
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({Kind}) done on attempt {Attempt}.")]
+    private partial void LogCompleted(long jobId, string kind, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Kind}) attempt {Attempt} failed; next attempt at {NextAttemptAt:o}.")]
+    private partial void LogRetrying(Exception exception, long jobId, string kind, int attempt, DateTime nextAttemptAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} ({Kind}) failed for good after {Attempt} attempts; `jobs retry {JobId}` runs it again.")]
+    private partial void LogFailed(Exception exception, long jobId, string kind, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Kind}) was re-claimed by another worker after its lease ran out; this worker's outcome is dropped.")]
+    private partial void LogLeaseLost(long jobId, string kind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({Kind}) was interrupted by shutdown and handed back to the queue.")]
+    private partial void LogReleased(long jobId, string kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The job worker cannot reach the database; it will look again.")]
+    private partial void LogDatabaseUnavailable(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The job worker lost its LISTEN connection; it polls until it can listen again.")]
+    private partial void LogListenerLost(Exception exception);
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ccd.Runtime.Jobs;
+
+/// <summary>Adds the job worker to the runtime (called once by <c>AddCcdRuntime</c>).</summary>
+internal static class JobsRegistration
+{
+    public static IServiceCollection AddCcdJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = JobOptions.Read(configuration);
+        services.AddSingleton(options);
+        services.AddSingleton<JobMetrics>();
+        services.AddSingleton<JobWorker>();
+        if (options.Enabled)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
+        }
+
+        return services;
+    }
+}
