@@ -62,6 +62,7 @@ public sealed class JobHostingTests(PostgresServer postgres)
         var builder = WebApplication.CreateBuilder();
         builder.Configuration["APP_ENV"] = "TEST";
         builder.Configuration["TEST_DATABASE_URL"] = "Host=127.0.0.1;Database=unused";
+        builder.Configuration["Ccd:Auth:SigningKey"] = TestTokens.SigningKey;
         var runtime = builder.AddCcdRuntime().AddJobHandler<SignallingHandler>("signal");
 
         var refusal = Assert.Throws<CcdStartupException>(() => runtime.AddJobHandler<SignallingHandler>("signal"));
@@ -74,6 +75,7 @@ public sealed class JobHostingTests(PostgresServer postgres)
         var builder = WebApplication.CreateBuilder();
         builder.Configuration["APP_ENV"] = "TEST";
         builder.Configuration["TEST_DATABASE_URL"] = "Host=127.0.0.1;Database=unused";
+        builder.Configuration["Ccd:Auth:SigningKey"] = TestTokens.SigningKey;
         builder.Configuration["Ccd:Jobs:MaxDelaySeconds"] = "1";
 
         var refusal = Assert.Throws<CcdStartupException>(() => builder.AddCcdRuntime());

@@ -22,7 +22,7 @@ public sealed class JobsCommandTests(PostgresServer postgres)
         var jobs = new JobTestSupport(NpgsqlDataSource.Create(connectionString));
         var id = await jobs.EnqueueAsync("fail", "event-1:fail");
         await jobs.Worker(new JobOptions { MaxAttempts = 1 }).RunDueAsync(TestContext.Current.CancellationToken);
-        string[] environment = ["--APP_ENV=TEST", $"--TEST_DATABASE_URL={connectionString}"];
+        string[] environment = ["--APP_ENV=TEST", $"--TEST_DATABASE_URL={connectionString}", $"--Ccd:Auth:SigningKey={TestTokens.SigningKey}"];
 
         var listed = await CcdHost.RunAsync(["jobs", "list", "--failed", .. environment], Host);
         var retried = await CcdHost.RunAsync(["jobs", "retry", id.ToString(System.Globalization.CultureInfo.InvariantCulture), .. environment], Host);
