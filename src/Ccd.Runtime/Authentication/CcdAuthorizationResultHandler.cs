@@ -1,18 +1,24 @@
 using Ccd.Runtime.Problems;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Ccd.Runtime.Authentication;
 
 /// <summary>
 /// Answers a refused request of the runtime's policies with a problem body that says which header is at fault:
-/// 401 for a missing or invalid user or service token, 403 for a valid service that is not on the allow-list.
+/// 401 for a missing or invalid user or service token, 403 for a valid service that is not on the allow-list,
+/// 503 when the identity provider's metadata could not be fetched.
 /// Other policies keep the framework's behaviour.
 /// </summary>
-internal sealed class CcdAuthorizationResultHandler(IProblemDetailsService problemDetails) : IAuthorizationMiddlewareResultHandler
+internal sealed class CcdAuthorizationResultHandler(
+    IProblemDetailsService problemDetails,
+    CcdAuthSettings settings,
+    IOptionsMonitor<JwtBearerOptions> jwtOptions) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -48,11 +54,18 @@ internal sealed class CcdAuthorizationResultHandler(IProblemDetailsService probl
         await problemDetails.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 
-    private static async Task<ProblemDetails> Unauthenticated(HttpContext context, string scheme, string header, string what)
+    private async Task<ProblemDetails> Unauthenticated(HttpContext context, string scheme, string header, string what)
     {
         // Already authenticated by the policy evaluator in this request; the handler answers from its cached result.
         // (A provider outage never gets here: its ProblemException propagates to the exception handler as a 503.)
         var result = await context.AuthenticateAsync(scheme);
+        if (result.Failure is not null && scheme == CcdAuthentication.UserScheme && !settings.UsesSigningKey)
+        {
+            // The token may be fine and the provider down: 401 would tell CCD the user is not signed in, while a
+            // 503 (through the exception handler, with Retry-After) says to retry.
+            await ProviderOutage.ThrowIfMetadataUnavailableAsync(jwtOptions.Get(CcdAuthentication.UserScheme), context.RequestAborted);
+        }
+
 
         var detail = result.Failure switch
         {

@@ -7,7 +7,7 @@ namespace Ccd.Runtime.Authentication;
 public interface ICcdUserResolver
 {
     /// <summary>The user of <paramref name="context"/>, resolved once per request.</summary>
-    /// <exception cref="Problems.ProblemException">401 when the request carries no verified user token; 502 when the
+    /// <exception cref="Problems.ProblemException">401 when the request carries no verified user token; 503 when the
     /// identity provider's userinfo endpoint is needed for the names and does not answer.</exception>
     ValueTask<CcdUser> ResolveAsync(HttpContext context, CancellationToken cancellationToken);
 }

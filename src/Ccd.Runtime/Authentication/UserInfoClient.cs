@@ -66,5 +66,5 @@ internal sealed class UserInfoClient(
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
 
     private static ProblemException Unavailable() =>
-        new(502, "identity-provider-unavailable", "The identity provider is unavailable.", "The user's names could not be read from the identity provider's userinfo endpoint. Retry later.");
+        ProviderOutage.IdentityProviderUnavailable("The user's names could not be read from the identity provider's userinfo endpoint. Retry later.");
 }

@@ -126,6 +126,20 @@ public sealed class ProviderAuthenticationTests(PostgresServer postgres) : IAsyn
     }
 
     [Fact]
+    public async Task an_identity_provider_whose_metadata_cannot_be_fetched_is_503_not_401()
+    {
+        // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+        await using var app = await StartDevAsync(new Dictionary<string, string?> { ["Ccd:Auth:Authority"] = "http://127.0.0.1:9/o" });
+        using var client = app.CreateClient(_provider.UserToken("idam-9", Audience), KnownService("ccd_data"));
+
+        using var response = await client.GetAsync(AuthProbeHost.PersistencePath, Cancel);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("urn:ccd:problem:identity-provider-unavailable", (await response.Content.ReadFromJsonAsync<ProblemBody>(Cancel))!.Type);
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    [Fact]
     public async Task dev_without_providers_refuses_to_start_naming_the_key()
     {
         var error = await Assert.ThrowsAsync<Ccd.Runtime.Hosting.CcdStartupException>(() => StartDevAsync(new Dictionary<string, string?> { ["Ccd:Auth:S2sUrl"] = null }));

@@ -50,7 +50,7 @@ public sealed class UserInfoTests(PostgresServer postgres) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task a_userinfo_outage_is_502_and_is_not_cached()
+    public async Task a_userinfo_outage_is_503_and_is_not_cached()
     {
         await using var app = await StartAsync();
         _provider.Names["u-1"] = ("Ada", "Lovelace");
@@ -60,7 +60,7 @@ public sealed class UserInfoTests(PostgresServer postgres) : IAsyncLifetime
         _provider.FailWith = null;
         var recovered = await app.CreateClient(TestTokens.User("u-1"), null).GetFromJsonAsync<CcdUser>(AuthProbeHost.UserPath, Cancel);
 
-        Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         Assert.Equal("urn:ccd:problem:identity-provider-unavailable", (await failed.Content.ReadFromJsonAsync<ProblemBody>(Cancel))!.Type);
         Assert.Equal("Ada", recovered!.FirstName);
     }
