@@ -57,11 +57,18 @@ public static class CcdHost
         return app;
     }
 
-    /// <summary>Fail-fast database preparation: checks the database answers, then migrates (LOCAL, TEST) or checks the journal (DEV, PROD).</summary>
-    /// <exception cref="CcdStartupException">The database is unreachable, refuses the credentials, or the schema is behind.</exception>
-    public static Task PrepareDatabaseAsync(WebApplication app, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Fail-fast preparation before serving: checks the database answers, then migrates (LOCAL, TEST) or checks the
+    /// journal (DEV, PROD), then runs the features' start-up checks (such as the message broker's credentials).
+    /// </summary>
+    /// <exception cref="CcdStartupException">The database is unreachable, refuses the credentials, or the schema is behind; or a start-up check failed.</exception>
+    public static async Task PrepareDatabaseAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return app.Services.GetRequiredService<DatabaseStartup>().EnsureReadyAsync(cancellationToken);
+        await app.Services.GetRequiredService<DatabaseStartup>().EnsureReadyAsync(cancellationToken);
+        foreach (var check in app.Services.GetServices<ICcdStartupCheck>())
+        {
+            await check.RunAsync(cancellationToken);
+        }
     }
 }

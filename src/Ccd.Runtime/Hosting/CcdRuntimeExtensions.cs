@@ -4,6 +4,7 @@ using Ccd.Runtime.Health;
 using Ccd.Runtime.Jobs;
 using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Problems;
+using Ccd.Runtime.Publishing;
 using Ccd.Runtime.Schema;
 using Ccd.Runtime.Telemetry;
 using Ccd.Runtime.SearchIndexing;
@@ -72,6 +73,7 @@ public static class CcdRuntimeExtensions
         builder.AddCcdPersistence();
         SearchIndexingRegistration.AddSearchIndexing(services, builder.Configuration);
         services.AddCcdJobs(builder.Configuration);
+        services.AddCcdPublishing(builder.Configuration);
         return new CcdRuntimeBuilder(builder, environment);
     }
 

@@ -1,0 +1,86 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ccd.Runtime.Publishing;
+
+/// <summary>The publisher's statements on <c>ccd.message_queue_candidates</c>; each runs in the caller's transaction.</summary>
+internal static class OutboxStore
+{
+    // The oldest unsent rows that are the oldest unsent row of their case, locked for this publisher.
+    // - NOT EXISTS keeps a later event of a case out of the batch while an earlier one is unsent, so a batch
+    //   holds at most one row per case and per-case order is the order of ids (ids are drawn after the case
+    //   lock, so per case they follow commit order).
+    // - SKIP LOCKED lets a second publisher take other cases instead of waiting. The head row another
+    //   publisher holds stays "unsent" in this snapshot, so that case's later rows are not heads here either:
+    //   two publishers never split one case.
+    // - `m.published IS NULL` is on the locked table itself, so when the row was published by another
+    //   publisher after this statement's snapshot, PostgreSQL re-checks it on the new version and skips it.
+    // Served by message_queue_candidates_unsent_id (the scan by id) and message_queue_candidates_unsent
+    // (the per-case probe).
+    private const string ClaimSql = """
+        SELECT m.id,
+               m.reference,
+               m.message_information::text,
+               m.message_information ->> 'JurisdictionId',
+               m.message_information ->> 'CaseTypeId',
+               m.message_information ->> 'CaseId',
+               m.message_information ->> 'EventId',
+               m.message_information ->> 'EventInstanceId'
+        FROM ccd.message_queue_candidates m
+        WHERE m.published IS NULL
+          AND NOT EXISTS (
+              SELECT 1
+              FROM ccd.message_queue_candidates earlier
+              WHERE earlier.reference = m.reference
+                AND earlier.published IS NULL
+                AND earlier.id < m.id)
+        ORDER BY m.id
+        LIMIT @batch_size
+        FOR UPDATE OF m SKIP LOCKED
+        """;
+
+    private const string MarkPublishedSql = """
+        UPDATE ccd.message_queue_candidates
+        SET published = @published
+        WHERE id = ANY(@ids) AND published IS NULL
+        """;
+
+    public static async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(NpgsqlTransaction transaction, int batchSize, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(ClaimSql, transaction.Connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<int>("batch_size", batchSize));
+        var claimed = new List<OutboxMessage>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(new OutboxMessage(
+                reader.GetInt64(0),
+                reader.GetInt64(1),
+                System.Text.Encoding.UTF8.GetBytes(reader.GetString(2)),
+                NullableString(reader, 3),
+                NullableString(reader, 4),
+                NullableString(reader, 5),
+                NullableString(reader, 6),
+                NullableString(reader, 7)));
+        }
+
+        return claimed;
+    }
+
+    public static async Task<int> MarkPublishedAsync(
+        NpgsqlTransaction transaction, IReadOnlyCollection<long> ids, DateTime published, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var command = new NpgsqlCommand(MarkPublishedSql, transaction.Connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long[]>("ids", ids.ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("published", NpgsqlDbType.Timestamp) { TypedValue = published });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string? NullableString(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

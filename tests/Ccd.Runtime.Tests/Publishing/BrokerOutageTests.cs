@@ -1,0 +1,120 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Ccd.Runtime.Tests.Support;
+using Ccd.Testing;
+using Npgsql;
+using Xunit;
+
+namespace Ccd.Runtime.Tests.Publishing;
+
+[Collection(BrokerCollection.Name)]
+public sealed class BrokerOutageTests(PostgresServer postgres, AmqpBroker broker)
+{
+    private const int Cases = 50;
+    private const int BeforeOutage = 400;
+    private const int DuringOutage = 600;
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Ceiling = TimeSpan.FromMinutes(3);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static string UnsentSql => "SELECT count(*) FROM ccd.message_queue_candidates WHERE published IS NULL";
+
+    [Fact]
+    public async Task two_publishers_deliver_1000_events_over_50_cases_through_a_20_second_broker_outage_once_each_and_in_case_order()
+    {
+        var queue = broker.NextQueue();
+        await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
+        var options = TestPublishers.Options(broker.Url, queue);
+        options.BatchSize = 20; // small batches, so the two publishers interleave over the cases
+        using var sentBy = new SentPerPublisher();
+        var first = TestPublishers.Create(dataSource, options);
+        var second = TestPublishers.Create(dataSource, options);
+        await first.StartAsync(Token);
+        await second.StartAsync(Token);
+        try
+        {
+            await OutboxSeed.InsertAsync(dataSource, BeforeOutage, Cases);
+            await TestPublishers.WaitUntilAllPublishedAsync(dataSource, Ceiling);
+
+            // The broker goes away; submissions go on, and both publishers keep trying and backing off.
+            await broker.StopAsync();
+            var outageStarted = DateTime.UtcNow;
+            await OutboxSeed.InsertAsync(dataSource, DuringOutage, Cases, firstEventInstanceId: BeforeOutage + 1);
+            var remaining = Outage - (DateTime.UtcNow - outageStarted);
+            if (remaining > TimeSpan.Zero)
+            {
+                await Task.Delay(remaining, Token); // the outage itself is wall-clock time on a real broker
+            }
+
+            var unsentDuringOutage = await TestPublishers.ScalarAsync(dataSource, UnsentSql);
+            await broker.StartAsync();
+            await TestPublishers.WaitUntilAllPublishedAsync(dataSource, Ceiling);
+
+            await using var consumer = await BrokerConsumer.OpenAsync(broker.Url, queue);
+            var received = await consumer.ReceiveAsync(BeforeOutage + DuringOutage, TimeSpan.FromSeconds(3), Ceiling);
+            var events = received.Select(Event).ToList();
+
+            Assert.Equal(DuringOutage, unsentDuringOutage);
+            Assert.Equal(BeforeOutage + DuringOutage, events.Count);
+            Assert.Equal(Enumerable.Range(1, BeforeOutage + DuringOutage).Select(i => (long)i), events.Select(e => e.EventInstanceId).Order());
+            foreach (var perCase in events.GroupBy(e => e.CaseId))
+            {
+                var order = perCase.Select(e => e.EventInstanceId).ToList();
+                Assert.True(order.Zip(order.Skip(1)).All(pair => pair.First < pair.Second), $"case {perCase.Key} received out of order: {string.Join(",", order)}");
+            }
+
+            Assert.Equal(2, sentBy.Counts.Count(count => count > 0));
+        }
+        finally
+        {
+            await first.StopAsync(CancellationToken.None);
+            await second.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static (string CaseId, long EventInstanceId) Event(Amqp.Message message)
+    {
+        using var body = JsonDocument.Parse(ReceivedMessage.Body(message));
+        return (body.RootElement.GetProperty("CaseId").GetString()!, body.RootElement.GetProperty("EventInstanceId").GetInt64());
+    }
+
+    /// <summary>Sums each publisher's "sent" counter (one instrument per publisher instance), to show both took part.</summary>
+    private sealed class SentPerPublisher : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly Dictionary<Instrument, long> _sent = [];
+
+        public SentPerPublisher()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Ccd.Runtime" && instrument.Name == "ccd.publishing.sent")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+            {
+                lock (_sent)
+                {
+                    _sent[instrument] = _sent.GetValueOrDefault(instrument) + value;
+                }
+            });
+            _listener.Start();
+        }
+
+        public IReadOnlyList<long> Counts
+        {
+            get
+            {
+                lock (_sent)
+                {
+                    return [.. _sent.Values];
+                }
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
