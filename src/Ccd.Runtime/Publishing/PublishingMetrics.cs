@@ -9,6 +9,7 @@ internal sealed class PublishingMetrics
     private readonly Counter<long> _sent;
     private readonly Counter<long> _failed;
     private OutboxSnapshot? _last;
+    private long _sentTotal;
 
     public PublishingMetrics()
     {
@@ -20,7 +21,14 @@ internal sealed class PublishingMetrics
             "ccd.publishing.lag", () => Volatile.Read(ref _last)?.OldestUnsentAge?.TotalSeconds ?? 0, "s", "Age of the oldest unsent outbox row.");
     }
 
-    public void Sent(int count) => _sent.Add(count);
+    /// <summary>Messages this publisher sent since it started (the counter itself is shared by every instance in the process).</summary>
+    public long SentTotal => Interlocked.Read(ref _sentTotal);
+
+    public void Sent(int count)
+    {
+        _sent.Add(count);
+        Interlocked.Add(ref _sentTotal, count);
+    }
 
     public void Failed(int count) => _failed.Add(count);
 

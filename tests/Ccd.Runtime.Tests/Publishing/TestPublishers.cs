@@ -18,13 +18,14 @@ internal static class TestPublishers
         SendTimeout = TimeSpan.FromSeconds(10),
     };
 
-    public static OutboxPublisher Create(NpgsqlDataSource dataSource, PublishingOptions options, TimeProvider? time = null) =>
+    public static OutboxPublisher Create(
+        NpgsqlDataSource dataSource, PublishingOptions options, TimeProvider? time = null, PublishingMetrics? metrics = null) =>
         new(
             dataSource,
             Sender(options),
             new OutboxRetention(dataSource, time ?? TimeProvider.System),
             new OutboxStatus(dataSource, time ?? TimeProvider.System),
-            new PublishingMetrics(),
+            metrics ?? new PublishingMetrics(),
             options,
             time ?? TimeProvider.System,
             NullLogger<OutboxPublisher>.Instance);
