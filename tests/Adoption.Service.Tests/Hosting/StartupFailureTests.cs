@@ -7,6 +7,8 @@ using Xunit;
 namespace Adoption.Service.Tests.Hosting;
 
 /// <summary>Bad configuration or an unusable database stops start-up within 10 s with one clear line, never the password.</summary>
+/// <remarks>Runs alone (not beside other test classes) so the 10 s ceiling measures the service, not a busy machine.</remarks>
+[Collection(nameof(StartupTiming))]
 public sealed class StartupFailureTests(PostgresServer postgres)
 {
     private const string Password = "Sup3r-S3cret-Pw";
@@ -115,3 +117,7 @@ public sealed class StartupFailureTests(PostgresServer postgres)
         }
     }
 }
+
+/// <summary>Test classes that measure a process's start-up time run with nothing else beside them.</summary>
+[CollectionDefinition(nameof(StartupTiming), DisableParallelization = true)]
+public sealed class StartupTiming;
