@@ -80,7 +80,7 @@ public sealed class EventBuilder<TCase, TState>
 
     /// <summary>Answers CCD's about-to-start callback for this event with <typeparamref name="THandler"/>.</summary>
     public EventBuilder<TCase, TState> AboutToStart<THandler>()
-        where THandler : class
+        where THandler : class, Callbacks.ICallbackHandler
     {
         _aboutToStart = typeof(THandler);
         return this;
@@ -88,7 +88,7 @@ public sealed class EventBuilder<TCase, TState>
 
     /// <summary>Answers CCD's mid-event callback for page <paramref name="pageId"/> of this event with <typeparamref name="THandler"/>.</summary>
     public EventBuilder<TCase, TState> MidEvent<THandler>(string pageId)
-        where THandler : class
+        where THandler : class, Callbacks.ICallbackHandler
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pageId);
         _midEvent[pageId] = typeof(THandler);

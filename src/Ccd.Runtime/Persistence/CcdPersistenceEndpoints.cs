@@ -1,4 +1,5 @@
 using Ccd.Runtime.Authentication;
+using Ccd.Runtime.Callbacks;
 using Ccd.Runtime.History;
 using Ccd.Runtime.Reading;
 using Ccd.Runtime.Submission;
@@ -17,7 +18,7 @@ public static class CcdPersistenceEndpoints
 
     /// <summary>
     /// Maps the five endpoints of <c>/ccd-persistence</c> (submit, read cases, history, one history event,
-    /// supplementary data), each requiring a verified user token and an allowed service token.
+    /// supplementary data) and CCD's callbacks (<see cref="CallbackEndpoints.MapCcdCallbacks"/>), each requiring a verified user token and an allowed service token.
     /// </summary>
     public static RouteGroupBuilder MapCcdPersistence(this IEndpointRouteBuilder endpoints)
     {
@@ -29,6 +30,7 @@ public static class CcdPersistenceEndpoints
         ReadingEndpoints.Map(group);
         HistoryEndpoints.Map(group);
         SupplementaryDataEndpoints.Map(group);
+        endpoints.MapCcdCallbacks();
         return group;
     }
 }
