@@ -1,5 +1,14 @@
+using Adoption.Service.Assignments;
+using Adoption.Service.Audit;
+using Adoption.Service.Cases;
+using Adoption.Service.CaseType;
+using Adoption.Service.Courts;
+using Adoption.Service.Documents;
+using Ccd.Runtime.Authentication;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Schema;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Adoption.Service.Hosting;
 
@@ -13,7 +22,25 @@ public static class AdoptionHost
     public static CcdHostDefinition Definition { get; } = new()
     {
         Description = "Adoption case service (case type A58) on the CCD runtime.",
-        ConfigureServices = builder => builder.AddCcdRuntime().AddMigrations(Migrations),
-        ConfigureApp = _ => { },
+        ConfigureServices = ConfigureServices,
+        ConfigureApp = ConfigureApp,
     };
+
+    private static void ConfigureServices(WebApplicationBuilder builder)
+    {
+        builder.AddCcdRuntime().AddMigrations(Migrations);
+        builder.Services.AddSingleton<AdoptionWritePath>();
+        builder.Services.AddOpenApi();
+    }
+
+    private static void ConfigureApp(WebApplication app)
+    {
+        app.MapOpenApi().AllowAnonymous();
+        var api = app.MapGroup("/api").RequireCcdUser();
+        api.MapCourtEndpoints();
+        api.MapCaseEndpoints();
+        api.MapAssignmentEndpoints();
+        api.MapDocumentEndpoints();
+        api.MapAuditEndpoints();
+    }
 }

@@ -1,0 +1,52 @@
+using Ccd.Runtime.Authentication;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Adoption.Service.Access;
+
+/// <summary>
+/// The user behind a request, resolved once from the bearer token: id, roles and the courts of the
+/// <c>courts</c> claim. It only carries facts; what they allow is decided in SQL (<see cref="CaseAccessSql"/>).
+/// </summary>
+internal sealed record Caller(CcdUser User, IReadOnlySet<string> Roles, IReadOnlyList<string> Courts)
+{
+    public static Caller From(CcdUser user) => new(
+        user,
+        user.Roles.Select(role => role.Trim()).ToHashSet(StringComparer.Ordinal),
+        user.Courts.Select(court => court.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToArray());
+
+    public string Id => User.Id;
+
+    public bool IsAdmin => Roles.Contains(AdoptionRoles.Admin);
+
+    public bool IsCaseworker => Roles.Contains(AdoptionRoles.Caseworker);
+
+    public bool IsJudge => Roles.Contains(AdoptionRoles.Judge);
+
+    public bool IsAdopter => Roles.Contains(AdoptionRoles.Adopter);
+
+    /// <summary>Adds the parameters every statement using <see cref="CaseAccessSql"/> reads.</summary>
+    public void AddParameters(NpgsqlParameterCollection parameters)
+    {
+        parameters.AddWithValue("caller_id", NpgsqlDbType.Varchar, Id);
+        parameters.AddWithValue("caller_admin", IsAdmin);
+        parameters.AddWithValue("caller_caseworker", IsCaseworker);
+        parameters.AddWithValue("caller_judge", IsJudge);
+        parameters.AddWithValue("caller_courts", NpgsqlDbType.Array | NpgsqlDbType.Varchar, Courts.ToArray());
+        parameters.AddWithValue("caller_roles", NpgsqlDbType.Array | NpgsqlDbType.Varchar, Roles.ToArray());
+    }
+}
+
+/// <summary>The role names of the adoption service, as they appear in the token's <c>roles</c> claim.</summary>
+internal static class AdoptionRoles
+{
+    public const string Admin = "admin";
+    public const string Caseworker = "caseworker";
+    public const string Judge = "judge";
+    public const string SocialWorker = "social-worker";
+    public const string Adopter = "adopter";
+    public const string Cafcass = "cafcass";
+
+    /// <summary>The roles that reach a case through an assignment (the values of <c>case_assignments.role</c>).</summary>
+    public static readonly IReadOnlyList<string> Assignable = [SocialWorker, Adopter, Cafcass];
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using Adoption.Service.Access;
+using Adoption.Service.CaseNumbers;
+using Adoption.Service.CaseType;
+using Adoption.Service.Http;
+using Ccd.Runtime.Authentication;
+using Ccd.Runtime.Problems;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+
+namespace Adoption.Service.Cases;
+
+/// <summary>The case resource: create, list, read, merge-patch, change status and soft-delete.</summary>
+internal static class CaseEndpoints
+{
+    public static RouteGroupBuilder MapCaseEndpoints(this RouteGroupBuilder api)
+    {
+        var cases = api.MapGroup("/cases").WithTags("Cases");
+        cases.MapPost("/", Create).WithName("CreateCase").WithSummary("Files a new adoption application.")
+            .Accepts<CreateCaseRequest>("application/json").ProducesProblem(400).ProducesProblem(403);
+        cases.MapGet("/", List).WithName("ListCases").WithSummary("The cases you can see, newest first.").ProducesProblem(400);
+        cases.MapGet("/{id}", Get).WithName("GetCase").WithSummary("One case with its assignments.").ProducesProblem(400).ProducesProblem(404);
+        cases.MapPatch("/{id}", Patch).WithName("PatchCase").WithSummary("Changes applicant and child details (JSON merge patch).")
+            .Accepts<CaseDetailsPatch>("application/merge-patch+json", "application/json")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(428);
+        cases.MapPost("/{id}/status", ChangeStatusOf).WithName("ChangeCaseStatus").WithSummary("Moves the case along its lifecycle.")
+            .Accepts<StatusChange>("application/json")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422).ProducesProblem(428);
+        cases.MapDelete("/{id}", Delete).WithName("DeleteCase").WithSummary("Soft-deletes the case.")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(428);
+        return api;
+    }
+
+    internal static async Task<Created<CaseResponse>> Create(
+        HttpContext http, ICcdUserResolver users, AdoptionWritePath writes, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var caller = await Callers.ResolveAsync(http, users, cancellationToken);
+        var body = await RequestJson.ReadObjectAsync(http.Request, cancellationToken);
+        var request = CreateCaseRequest.Parse(body, UtcClock.Now(time));
+        // Service-originated case: the service mints the CCD reference (SPEC 5); CCD has no pointer to it yet.
+        var reference = CcdReference.Mint();
+        var created = await writes.RunAsync(
+            new AdoptionWrite(A58.Events.SubmitApplication, reference, IsCreate: true, caller),
+            write => CreateCase.ExecuteAsync(write, reference, request),
+            cancellationToken);
+        Versions.SetETag(http.Response, created.Version);
+        return TypedResults.Created($"/api/cases/{created.Id}", created);
+    }
+
+    internal static async Task<Ok<CasePage>> List(
+        HttpContext http, ICcdUserResolver users, NpgsqlDataSource dataSource,
+        string? court, string? status, string? page, string? pageSize, CancellationToken cancellationToken)
+    {
+        var caller = await Callers.ResolveAsync(http, users, cancellationToken);
+        var query = new CaseListQuery(
+            court is null ? null : CaseInput.IsCourtCodeShaped(court) ? court : throw CaseInput.UnknownCourt("court", court),
+            status is null ? null : CaseStatus.All.Contains(status, StringComparer.Ordinal) ? status
+                : throw ProblemException.BadRequest("status", $"'status' must be one of {string.Join(", ", CaseStatus.All)}."),
+            PositiveInt(page, "page", 1, int.MaxValue / CaseListQuery.MaxPageSize),
+            PositiveInt(pageSize, "pageSize", CaseListQuery.DefaultPageSize, CaseListQuery.MaxPageSize));
+        return TypedResults.Ok(await ListCases.ExecuteAsync(dataSource, caller, query, cancellationToken));
+    }
+
+    internal static async Task<Results<Ok<CaseResponse>, ProblemHttpResult>> Get(
+        HttpContext http, ICcdUserResolver users, NpgsqlDataSource dataSource, string id, CancellationToken cancellationToken)
+    {
+        var caller = await Callers.ResolveAsync(http, users, cancellationToken);
+        var caseId = RequestJson.ParseId(id, "id");
+        var found = await GetCase.ExecuteAsync(dataSource, caller, caseId, cancellationToken);
+        if (found is null)
+        {
+            throw LockedCase.NotFound(caseId);
+        }
+
+        Versions.SetETag(http.Response, found.Version);
+        return TypedResults.Ok(found);
+    }
+
+    internal static async Task<Ok<CaseResponse>> Patch(
+        HttpContext http, ICcdUserResolver users, NpgsqlDataSource dataSource, AdoptionWritePath writes, string id, CancellationToken cancellationToken)
+    {
+        var caller = await Callers.ResolveAsync(http, users, cancellationToken);
+        var caseId = RequestJson.ParseId(id, "id");
+        var patch = CasePatch.Parse(await RequestJson.ReadObjectAsync(http.Request, cancellationToken));
+        var expected = Versions.Expected(http.Request, patch.Version, "version");
+        var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
+        var updated = await writes.RunAsync(
+            new AdoptionWrite(A58.Events.UpdateCaseDetails, reference, IsCreate: false, caller),
+            write => PatchCase.ExecuteAsync(write, caseId, patch, expected),
+            cancellationToken);
+        Versions.SetETag(http.Response, updated.Version);
+        return TypedResults.Ok(updated.ToResponse());
+    }
+
+    internal static async Task<Ok<CaseResponse>> ChangeStatusOf(
+        HttpContext http, ICcdUserResolver users, NpgsqlDataSource dataSource, AdoptionWritePath writes, string id, CancellationToken cancellationToken)
+    {
+        var caller = await Callers.ResolveAsync(http, users, cancellationToken);
+        var caseId = RequestJson.ParseId(id, "id");
+        var body = await RequestJson.ReadObjectAsync(http.Request, cancellationToken);
+        RequestJson.AllowOnly(body, "status", "version");
+        var target = RequestJson.RequiredString(body, "status", 16);
+        if (!CaseStatus.All.Contains(target, StringComparer.Ordinal))
+        {
+            throw ProblemException.BadRequest("status", $"'status' must be one of {string.Join(", ", CaseStatus.All)}.");
+        }
+
+        var expected = Versions.Expected(http.Request, RequestJson.Version(body), "version");
+        var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
+        // APPLICATION is never a target, so no event moves a case into it; the write refuses it with a 422 before recording anything.
+        var eventId = CaseStatus.EventInto(target) ?? A58.Events.UpdateCaseDetails;
+        var updated = await writes.RunAsync(
+            new AdoptionWrite(eventId, reference, IsCreate: false, caller),
+            write => ChangeStatus.ExecuteAsync(write, caseId, target, expected),
+            cancellationToken);
+        Versions.SetETag(http.Response, updated.Version);
+        return TypedResults.Ok(updated.ToResponse());
+    }
+
+    internal static async Task<NoContent> Delete(
+        HttpContext http, ICcdUserResolver users, NpgsqlDataSource dataSource, AdoptionWritePath writes, string id, string? version, CancellationToken cancellationToken)
+    {
+        var caller = await Callers.ResolveAsync(http, users, cancellationToken);
+        var caseId = RequestJson.ParseId(id, "id");
+        int? fromQuery = version is null ? null : PositiveInt(version, "version", 1, int.MaxValue);
+        var expected = Versions.Expected(http.Request, fromQuery, "version");
+        var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
+        await writes.RunAsync(
+            new AdoptionWrite(A58.Events.DeleteCase, reference, IsCreate: false, caller),
+            async write =>
+            {
+                await DeleteCase.ExecuteAsync(write, caseId, expected);
+                return true;
+            },
+            cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static int PositiveInt(string? value, string name, int fallback, int max)
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1 && parsed <= max
+            ? parsed
+            : throw ProblemException.BadRequest(name, $"'{name}' must be an integer between 1 and {max}.");
+    }
+}
+
+/// <summary>The merge patch body of <c>PATCH /api/cases/{id}</c> (for the OpenAPI document; every member is optional).</summary>
+internal sealed record CaseDetailsPatch(
+    string? ApplicantName, string? ApplicantEmail, string? ApplicantPhone, string? ChildName, DateOnly? ChildDateOfBirth, int? Version);
+
+/// <summary>The body of <c>POST /api/cases/{id}/status</c>.</summary>
+internal sealed record StatusChange(string Status, int? Version);

@@ -1,0 +1,72 @@
+using Adoption.Service.Access;
+using Adoption.Service.Audit;
+using Adoption.Service.CaseType;
+using Adoption.Service.Http;
+using Ccd.Runtime.Problems;
+using NpgsqlTypes;
+
+namespace Adoption.Service.Cases;
+
+/// <summary>
+/// Moves a case along its lifecycle. Managers may make any allowed transition; a judge of the case's court only
+/// HEARING → ORDER_MADE. The same rules serve the REST API and the A58 events from CCD.
+/// </summary>
+internal static class ChangeStatus
+{
+    private const string UpdateSql = $"""
+        UPDATE adoption.cases c
+        SET status = @status, version = c.version + 1, updated_at = @now, updated_by = @caller_id
+        WHERE c.id = @id AND c.version = @version AND {CaseAccessSql.Visible}
+          AND ({CaseAccessSql.MayManage} OR ({CaseAccessSql.MayJudge} AND c.status = 'HEARING' AND @status = 'ORDER_MADE'))
+        RETURNING {CaseRecord.Columns}
+        """;
+
+    /// <summary>Checks role and lifecycle under the lock; a null version skips the optimistic check (CCD events, checked by the runtime).</summary>
+    public static async Task<CaseRecord> ExecuteAsync(AdoptionWriteContext write, Guid id, string target, int? expectedVersion)
+    {
+        var locked = await LockedCase.LockAsync(write, id);
+        var current = locked.Case;
+        var judgeMayDoIt = locked.Can.MayJudge && current.Status == CaseStatus.Hearing && target == CaseStatus.OrderMade;
+        if (!locked.Can.MayManage && !judgeMayDoIt)
+        {
+            throw CaseCapabilities.Forbidden($"move the case to {target}");
+        }
+
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            throw Versions.Stale(expected, current.Version);
+        }
+
+        if (!CaseStatus.IsAllowed(current.Status, target))
+        {
+            throw InvalidTransition(current.Status, target);
+        }
+
+        CaseRecord updated;
+        await using (var update = write.Command(UpdateSql))
+        {
+            update.Parameters.AddWithValue("id", id);
+            update.Parameters.AddWithValue("version", current.Version);
+            update.Parameters.AddWithValue("status", NpgsqlDbType.Varchar, target);
+            update.Parameters.AddWithValue("now", NpgsqlDbType.Timestamp, write.Now);
+            await using var reader = await update.ExecuteReaderAsync(write.CancellationToken);
+            await reader.ReadAsync(write.CancellationToken);
+            updated = CaseRecord.Read(reader);
+        }
+
+        await AuditLog.AppendAsync(write.Connection, write.Transaction, new AuditEntry(
+            write.Now, write.Caller.Id, "case.status-changed", "case", id, id,
+            new Dictionary<string, object?> { ["from"] = current.Status, ["to"] = target }), write.CancellationToken);
+        return updated;
+    }
+
+    public static ProblemException InvalidTransition(string from, string to)
+    {
+        var allowed = CaseStatus.AllowedTargets(from);
+        var detail = allowed.Count == 0
+            ? $"A case in {from} cannot change status; {to} is not allowed."
+            : $"A case in {from} can move to {string.Join(" or ", allowed)}, not {to}.";
+        return new ProblemException(422, "invalid-transition", "The status change is not allowed.", detail,
+            new Dictionary<string, object?> { ["field"] = "status", ["currentStatus"] = from, ["allowedTargets"] = allowed });
+    }
+}

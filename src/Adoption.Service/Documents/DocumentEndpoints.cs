@@ -1,0 +1,95 @@
+using Adoption.Service.Access;
+using Adoption.Service.CaseType;
+using Adoption.Service.Cases;
+using Adoption.Service.Http;
+using Ccd.Runtime.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+
+namespace Adoption.Service.Documents;
+
+/// <summary>Document metadata of a case: registered by anyone who may contribute, progressed and removed by case managers.</summary>
+internal static class DocumentEndpoints
+{
+    public static RouteGroupBuilder MapDocumentEndpoints(this RouteGroupBuilder api)
+    {
+        var documents = api.MapGroup("/cases/{id}/documents").WithTags("Documents");
+        documents.MapPost("/", Add).WithName("AddDocument").WithSummary("Registers a document's metadata.")
+            .Accepts<NewDocument>("application/json").ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
+        documents.MapGet("/", List).WithName("ListDocuments").WithSummary("The case's documents.").ProducesProblem(400).ProducesProblem(404);
+        documents.MapPatch("/{documentId}", Update).WithName("UpdateDocument")
+            .WithSummary("Records upload, virus-scan and OCR progress (JSON merge patch).")
+            .Accepts<DocumentProgress>("application/merge-patch+json", "application/json")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
+        documents.MapDelete("/{documentId}", Delete).WithName("DeleteDocument").WithSummary("Soft-deletes a document.")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
+        return api;
+    }
+
+    internal static async Task<Created<DocumentRecord>> Add(
+        HttpContext http, ICcdUserResolver users, NpgsqlDataSource dataSource, AdoptionWritePath writes, string id, CancellationToken cancellationToken)
+    {
+        var caller = await Callers.ResolveAsync(http, users, cancellationToken);
+        var caseId = RequestJson.ParseId(id, "id");
+        var body = await RequestJson.ReadObjectAsync(http.Request, cancellationToken);
+        var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
+        var document = await writes.RunAsync(
+            new AdoptionWrite(A58.Events.AddDocument, reference, IsCreate: false, caller),
+            write => DocumentWrites.AddAsync(write, caseId, body),
+            cancellationToken);
+        return TypedResults.Created($"/api/cases/{caseId}/documents/{document.Id}", document);
+    }
+
+    internal static async Task<Ok<IReadOnlyList<DocumentRecord>>> List(
+        HttpContext http, ICcdUserResolver users, NpgsqlDataSource dataSource, string id, CancellationToken cancellationToken)
+    {
+        var caller = await Callers.ResolveAsync(http, users, cancellationToken);
+        var caseId = RequestJson.ParseId(id, "id");
+        var documents = await ListDocuments.ExecuteAsync(dataSource, caller, caseId, cancellationToken) ?? throw LockedCase.NotFound(caseId);
+        return TypedResults.Ok(documents);
+    }
+
+    internal static async Task<Ok<DocumentRecord>> Update(
+        HttpContext http, ICcdUserResolver users, NpgsqlDataSource dataSource, AdoptionWritePath writes, string id, string documentId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await Callers.ResolveAsync(http, users, cancellationToken);
+        var caseId = RequestJson.ParseId(id, "id");
+        var document = RequestJson.ParseId(documentId, "documentId");
+        var body = await RequestJson.ReadObjectAsync(http.Request, cancellationToken);
+        var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
+        var updated = await writes.RunAsync(
+            new AdoptionWrite(A58.Events.UpdateDocument, reference, IsCreate: false, caller),
+            write => DocumentWrites.UpdateAsync(write, caseId, document, body),
+            cancellationToken);
+        return TypedResults.Ok(updated);
+    }
+
+    internal static async Task<NoContent> Delete(
+        HttpContext http, ICcdUserResolver users, NpgsqlDataSource dataSource, AdoptionWritePath writes, string id, string documentId,
+        CancellationToken cancellationToken)
+    {
+        var caller = await Callers.ResolveAsync(http, users, cancellationToken);
+        var caseId = RequestJson.ParseId(id, "id");
+        var document = RequestJson.ParseId(documentId, "documentId");
+        var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
+        await writes.RunAsync(
+            new AdoptionWrite(A58.Events.UpdateDocument, reference, IsCreate: false, caller),
+            async write =>
+            {
+                await DocumentWrites.DeleteAsync(write, caseId, document);
+                return true;
+            },
+            cancellationToken);
+        return TypedResults.NoContent();
+    }
+}
+
+/// <summary>The body of <c>POST /api/cases/{id}/documents</c> (for the OpenAPI document).</summary>
+internal sealed record NewDocument(string FileName, string ContentType, long SizeBytes, string? Sha256, string? StorageRef);
+
+/// <summary>The merge patch of <c>PATCH /api/cases/{id}/documents/{documentId}</c> (for the OpenAPI document).</summary>
+internal sealed record DocumentProgress(long? SizeBytes, string? Sha256, string? StorageRef, string? UploadStatus, string? VirusScanStatus, string? OcrStatus);
