@@ -42,7 +42,7 @@ internal static class AssignmentEndpoints
 
         var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
         var assignment = await writes.RunAsync(
-            new AdoptionWrite(A58.Events.AssignUser, reference, IsCreate: false, caller),
+            new AdoptionWrite(A58.Events.AssignUser, reference, caller),
             write => AssignmentWrites.AssignAsync(write, caseId, userId, role),
             cancellationToken);
         return TypedResults.Created($"/api/cases/{caseId}/assignments/{assignment.Id}", assignment);
@@ -57,7 +57,7 @@ internal static class AssignmentEndpoints
         var assignment = RequestJson.ParseId(assignmentId, "assignmentId");
         var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
         await writes.RunAsync(
-            new AdoptionWrite(A58.Events.RevokeAssignment, reference, IsCreate: false, caller),
+            new AdoptionWrite(A58.Events.RevokeAssignment, reference, caller),
             async write =>
             {
                 await AssignmentWrites.RevokeAsync(write, caseId, assignment);

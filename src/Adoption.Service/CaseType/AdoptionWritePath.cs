@@ -1,4 +1,5 @@
 using Adoption.Service.Access;
+using Adoption.Service.CaseNumbers;
 using Adoption.Service.Http;
 using Npgsql;
 
@@ -15,24 +16,28 @@ internal sealed class AdoptionWritePath(NpgsqlDataSource dataSource, TimeProvide
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var context = new AdoptionWriteContext(connection, transaction, UtcClock.Now(time), write.Caller, cancellationToken);
+        var context = new AdoptionWriteContext(connection, transaction, write.Reference ?? CcdReference.Mint(), UtcClock.Now(time), write.Caller, cancellationToken);
         var result = await body(context);
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
 }
 
-/// <summary>What a write is: its A58 event, the case's CCD reference, and who asks.</summary>
-internal sealed record AdoptionWrite(string EventId, long Reference, bool IsCreate, Caller Caller);
+/// <summary>What a write is: its A58 event, the case's CCD reference (null for a new case), and who asks.</summary>
+internal sealed record AdoptionWrite(string EventId, long? Reference, Caller Caller);
 
-/// <summary>The open transaction of a write and the time it happens at (one instant for every row it writes).</summary>
+/// <summary>The open transaction of a write, the case's reference, and the time it happens at (one instant for every row it writes).</summary>
 internal sealed record AdoptionWriteContext(
     NpgsqlConnection Connection,
     NpgsqlTransaction Transaction,
+    long Reference,
     DateTime Now,
     Caller Caller,
     CancellationToken CancellationToken)
 {
+    /// <summary>The case's status after the write, when the write sets it (a create or a status change): the A58 state.</summary>
+    public string? NewState { get; set; }
+
     public NpgsqlCommand Command(string sql)
     {
         var command = new NpgsqlCommand(sql, Connection, Transaction);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Adoption.Service.Access;
-using Adoption.Service.CaseNumbers;
 using Adoption.Service.CaseType;
 using Adoption.Service.Http;
 using Ccd.Runtime.Authentication;
@@ -40,11 +39,10 @@ internal static class CaseEndpoints
         var caller = await Callers.ResolveAsync(http, users, cancellationToken);
         var body = await RequestJson.ReadObjectAsync(http.Request, cancellationToken);
         var request = CreateCaseRequest.Parse(body, UtcClock.Now(time));
-        // Service-originated case: the service mints the CCD reference (SPEC 5); CCD has no pointer to it yet.
-        var reference = CcdReference.Mint();
+        // Service-originated case: no reference yet, the event path mints one (SPEC 5); CCD has no pointer to it.
         var created = await writes.RunAsync(
-            new AdoptionWrite(A58.Events.SubmitApplication, reference, IsCreate: true, caller),
-            write => CreateCase.ExecuteAsync(write, reference, request),
+            new AdoptionWrite(A58.Events.SubmitApplication, Reference: null, caller),
+            write => CreateCase.ExecuteAsync(write, request),
             cancellationToken);
         Versions.SetETag(http.Response, created.Version);
         return TypedResults.Created($"/api/cases/{created.Id}", created);
@@ -88,7 +86,7 @@ internal static class CaseEndpoints
         var expected = Versions.Expected(http.Request, patch.Version, "version");
         var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
         var updated = await writes.RunAsync(
-            new AdoptionWrite(A58.Events.UpdateCaseDetails, reference, IsCreate: false, caller),
+            new AdoptionWrite(A58.Events.UpdateCaseDetails, reference, caller),
             write => PatchCase.ExecuteAsync(write, caseId, patch, expected),
             cancellationToken);
         Versions.SetETag(http.Response, updated.Version);
@@ -113,7 +111,7 @@ internal static class CaseEndpoints
         // APPLICATION is never a target, so no event moves a case into it; the write refuses it with a 422 before recording anything.
         var eventId = CaseStatus.EventInto(target) ?? A58.Events.UpdateCaseDetails;
         var updated = await writes.RunAsync(
-            new AdoptionWrite(eventId, reference, IsCreate: false, caller),
+            new AdoptionWrite(eventId, reference, caller),
             write => ChangeStatus.ExecuteAsync(write, caseId, target, expected),
             cancellationToken);
         Versions.SetETag(http.Response, updated.Version);
@@ -129,7 +127,7 @@ internal static class CaseEndpoints
         var expected = Versions.Expected(http.Request, fromQuery, "version");
         var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
         await writes.RunAsync(
-            new AdoptionWrite(A58.Events.DeleteCase, reference, IsCreate: false, caller),
+            new AdoptionWrite(A58.Events.DeleteCase, reference, caller),
             async write =>
             {
                 await DeleteCase.ExecuteAsync(write, caseId, expected);

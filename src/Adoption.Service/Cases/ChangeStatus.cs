@@ -54,6 +54,8 @@ internal static class ChangeStatus
             updated = CaseRecord.Read(reader);
         }
 
+        write.NewState = updated.Status;
+
         await AuditLog.AppendAsync(write.Connection, write.Transaction, new AuditEntry(
             write.Now, write.Caller.Id, "case.status-changed", "case", id, id,
             new Dictionary<string, object?> { ["from"] = current.Status, ["to"] = target }), write.CancellationToken);

@@ -58,7 +58,7 @@ internal static class CreateCase
         return caller.IsAdopter ? (true, true) : (false, false);
     }
 
-    public static async Task<CaseResponse> ExecuteAsync(AdoptionWriteContext write, long reference, CreateCaseRequest request)
+    public static async Task<CaseResponse> ExecuteAsync(AdoptionWriteContext write, CreateCaseRequest request)
     {
         await using (var exists = write.Command(CourtExistsSql))
         {
@@ -86,7 +86,7 @@ internal static class CreateCase
             insert.Parameters.AddWithValue("court_code", request.CourtCode);
             insert.Parameters.AddWithValue("case_year", number.Year);
             insert.Parameters.AddWithValue("case_sequence", number.Sequence);
-            insert.Parameters.AddWithValue("ccd_reference", reference);
+            insert.Parameters.AddWithValue("ccd_reference", write.Reference);
             insert.Parameters.AddWithValue("applicant_name", request.ApplicantName);
             insert.Parameters.AddWithValue("applicant_email", NpgsqlDbType.Varchar, (object?)request.ApplicantEmail ?? DBNull.Value);
             insert.Parameters.AddWithValue("applicant_phone", NpgsqlDbType.Varchar, (object?)request.ApplicantPhone ?? DBNull.Value);
@@ -108,6 +108,7 @@ internal static class CreateCase
                 ["status"] = created.Status,
             }), write.CancellationToken);
 
+        write.NewState = created.Status;
         var assignments = new List<AssignmentView>();
         if (asAdopter)
         {

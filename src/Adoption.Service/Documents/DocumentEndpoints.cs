@@ -37,7 +37,7 @@ internal static class DocumentEndpoints
         var body = await RequestJson.ReadObjectAsync(http.Request, cancellationToken);
         var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
         var document = await writes.RunAsync(
-            new AdoptionWrite(A58.Events.AddDocument, reference, IsCreate: false, caller),
+            new AdoptionWrite(A58.Events.AddDocument, reference, caller),
             write => DocumentWrites.AddAsync(write, caseId, body),
             cancellationToken);
         return TypedResults.Created($"/api/cases/{caseId}/documents/{document.Id}", document);
@@ -62,7 +62,7 @@ internal static class DocumentEndpoints
         var body = await RequestJson.ReadObjectAsync(http.Request, cancellationToken);
         var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
         var updated = await writes.RunAsync(
-            new AdoptionWrite(A58.Events.UpdateDocument, reference, IsCreate: false, caller),
+            new AdoptionWrite(A58.Events.UpdateDocument, reference, caller),
             write => DocumentWrites.UpdateAsync(write, caseId, document, body),
             cancellationToken);
         return TypedResults.Ok(updated);
@@ -77,7 +77,7 @@ internal static class DocumentEndpoints
         var document = RequestJson.ParseId(documentId, "documentId");
         var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
         await writes.RunAsync(
-            new AdoptionWrite(A58.Events.UpdateDocument, reference, IsCreate: false, caller),
+            new AdoptionWrite(A58.Events.UpdateDocument, reference, caller),
             async write =>
             {
                 await DocumentWrites.DeleteAsync(write, caseId, document);
