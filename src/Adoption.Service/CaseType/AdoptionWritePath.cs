@@ -1,29 +1,37 @@
 using Adoption.Service.Access;
-using Adoption.Service.CaseNumbers;
 using Adoption.Service.Http;
+using Ccd.Runtime.Submission;
 using Npgsql;
 
 namespace Adoption.Service.CaseType;
 
 /// <summary>
-/// The one write path of the service: every change, whether it comes from the REST API or from CCD, runs as an
-/// A58 event in one transaction. The body writes the adoption tables and its audit rows on the transaction it is
-/// given; an exception from the body rolls everything back.
+/// The one write path of the service's REST API: every change runs as an A58 event through the runtime's event
+/// submitter, the same transaction path as a CCD submit (case lock, the body's writes to the adoption tables and
+/// its audit rows, the case view's rendering, version and revision, history, search queue, outbox). An exception
+/// from the body rolls all of it back.
 /// </summary>
-internal sealed class AdoptionWritePath(NpgsqlDataSource dataSource, TimeProvider time)
+internal sealed class AdoptionWritePath(ICcdEventSubmitter submitter)
 {
     public async Task<T> RunAsync<T>(AdoptionWrite write, Func<AdoptionWriteContext, Task<T>> body, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var context = new AdoptionWriteContext(connection, transaction, write.Reference ?? CcdReference.Mint(), UtcClock.Now(time), write.Caller, cancellationToken);
-        var result = await body(context);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        T result = default!;
+        var outcome = await submitter.SubmitAsync(A58.CaseTypeId, write.EventId, write.Reference, write.Caller.User, async context =>
+        {
+            var adoption = new AdoptionWriteContext(
+                context.Connection, context.Transaction, context.Reference, UtcClock.Truncate(context.Now), write.Caller, cancellationToken);
+            result = await body(adoption);
+            return ServiceEventOutcome.Ok(adoption.NewState);
+        }, cancellationToken);
+
+        // The body refuses by throwing a problem, never with errors, so a refused outcome is a broken invariant.
+        return outcome.Committed
+            ? result
+            : throw new InvalidOperationException($"The {write.EventId} event was refused: {string.Join("; ", outcome.Errors.Concat(outcome.Warnings))}");
     }
 }
 
-/// <summary>What a write is: its A58 event, the case's CCD reference (null for a new case), and who asks.</summary>
+/// <summary>What a write is: its A58 event, the case's CCD reference (null for a new case, which the runtime mints), and who asks.</summary>
 internal sealed record AdoptionWrite(string EventId, long? Reference, Caller Caller);
 
 /// <summary>The open transaction of a write, the case's reference, and the time it happens at (one instant for every row it writes).</summary>

@@ -6,6 +6,7 @@ using Adoption.Service.Courts;
 using Adoption.Service.Documents;
 using Ccd.Runtime.Authentication;
 using Ccd.Runtime.Hosting;
+using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Schema;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,13 +29,14 @@ public static class AdoptionHost
 
     private static void ConfigureServices(WebApplicationBuilder builder)
     {
-        builder.AddCcdRuntime().AddMigrations(Migrations);
+        builder.AddCcdRuntime().AddMigrations(Migrations).AddA58();
         builder.Services.AddSingleton<AdoptionWritePath>();
         builder.Services.AddOpenApi();
     }
 
     private static void ConfigureApp(WebApplication app)
     {
+        app.MapCcdPersistence();
         app.MapOpenApi().AllowAnonymous();
         var api = app.MapGroup("/api").RequireCcdUser();
         api.MapCourtEndpoints();

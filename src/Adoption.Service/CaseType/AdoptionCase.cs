@@ -1,0 +1,97 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Adoption.Service.CaseType;
+
+/// <summary>
+/// A58's case data as CCD sees it. The case view renders it from the adoption tables on every read; CCD's
+/// proposed data arrives in the same shape, and the submit handlers take only the members their event changes.
+/// </summary>
+internal sealed class AdoptionCase
+{
+    public string? CaseNumber { get; set; }
+
+    public string? CourtCode { get; set; }
+
+    public string? CourtName { get; set; }
+
+    public string? Status { get; set; }
+
+    public string? ApplicantName { get; set; }
+
+    public string? ApplicantEmail { get; set; }
+
+    public string? ApplicantPhone { get; set; }
+
+    public string? ChildName { get; set; }
+
+    public string? ChildDateOfBirth { get; set; }
+
+    public List<CcdCollectionItem<AdoptionAssignmentItem>>? Assignments { get; set; }
+
+    public List<CcdCollectionItem<AdoptionDocumentItem>>? Documents { get; set; }
+
+    /// <summary>Markdown computed at read time; never stored.</summary>
+    public string? CaseSummary { get; set; }
+}
+
+/// <summary>An item of a CCD collection: <c>{"id": ..., "value": {...}}</c>.</summary>
+internal sealed class CcdCollectionItem<T>
+    where T : class
+{
+    public string? Id { get; set; }
+
+    public T? Value { get; set; }
+}
+
+internal sealed class AdoptionAssignmentItem
+{
+    public string? UserId { get; set; }
+
+    public string? Role { get; set; }
+
+    public string? AssignedOn { get; set; }
+}
+
+internal sealed class AdoptionDocumentItem
+{
+    public string? FileName { get; set; }
+
+    public string? ContentType { get; set; }
+
+    public long? SizeBytes { get; set; }
+
+    public string? Sha256 { get; set; }
+
+    public string? StorageRef { get; set; }
+
+    public string? UploadStatus { get; set; }
+
+    public string? VirusScanStatus { get; set; }
+
+    public string? OcrStatus { get; set; }
+}
+
+// The member names are CCD's state ids, which are the REST API's status values.
+#pragma warning disable CA1707
+/// <summary>A58's states: the case lifecycle.</summary>
+internal enum AdoptionState
+{
+    [Display(Name = "Application")]
+    APPLICATION,
+
+    [Display(Name = "Directions")]
+    DIRECTIONS,
+
+    [Display(Name = "Hearing")]
+    HEARING,
+
+    [Display(Name = "Order made")]
+    ORDER_MADE,
+
+    [Display(Name = "Closed")]
+    CLOSED,
+
+    [Display(Name = "Withdrawn")]
+    WITHDRAWN,
+}
+#pragma warning restore CA1707
