@@ -119,7 +119,8 @@ internal static class CaseEndpoints
     }
 
     internal static async Task<NoContent> Delete(
-        HttpContext http, ICcdUserResolver users, NpgsqlDataSource dataSource, AdoptionWritePath writes, string id, string? version, CancellationToken cancellationToken)
+        HttpContext http, ICcdUserResolver users, NpgsqlDataSource dataSource, AdoptionWritePath writes, TimeProvider time, string id, string? version,
+        CancellationToken cancellationToken)
     {
         var caller = await Callers.ResolveAsync(http, users, cancellationToken);
         var caseId = RequestJson.ParseId(id, "id");
@@ -130,7 +131,7 @@ internal static class CaseEndpoints
             new AdoptionWrite(A58.Events.DeleteCase, reference, caller),
             async write =>
             {
-                await DeleteCase.ExecuteAsync(write, caseId, expected);
+                await DeleteCase.ExecuteAsync(write, caseId, expected, time);
                 return true;
             },
             cancellationToken);

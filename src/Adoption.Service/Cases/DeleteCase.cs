@@ -2,6 +2,7 @@ using Adoption.Service.Access;
 using Adoption.Service.Audit;
 using Adoption.Service.CaseType;
 using Adoption.Service.Http;
+using Ccd.Runtime.SearchIndexing;
 using NpgsqlTypes;
 
 namespace Adoption.Service.Cases;
@@ -15,7 +16,7 @@ internal static class DeleteCase
         WHERE c.id = @id AND c.version = @version AND {CaseAccessSql.Visible} AND {CaseAccessSql.MayManage}
         """;
 
-    public static async Task ExecuteAsync(AdoptionWriteContext write, Guid id, int expectedVersion)
+    public static async Task ExecuteAsync(AdoptionWriteContext write, Guid id, int expectedVersion, TimeProvider time)
     {
         var locked = await LockedCase.LockAsync(write, id);
         if (!locked.Can.MayManage)
@@ -39,5 +40,8 @@ internal static class DeleteCase
         await AuditLog.AppendAsync(write.Connection, write.Transaction, new AuditEntry(
             write.Now, write.Caller.Id, "case.deleted", "case", id, id,
             new Dictionary<string, object?> { ["caseNumber"] = locked.Case.CaseNumber, ["version"] = expectedVersion }), write.CancellationToken);
+
+        // In the same transaction: CCD reads stop serving the case and its search documents are queued for deletion.
+        await CaseRemoval.RemoveAsync(write.Connection, write.Transaction, write.Reference, time, write.CancellationToken);
     }
 }
