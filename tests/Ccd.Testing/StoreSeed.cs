@@ -21,9 +21,11 @@ public static class StoreSeed
         """;
 
     /// <summary>A valid 16-digit case reference (Luhn check digit) derived from <paramref name="seed"/>.</summary>
-    public static long Reference(long seed)
+    public static long Reference(long seed) => WithCheckDigit(100000000000000 + seed);
+
+    /// <summary>Appends the Luhn check digit to a 15-digit <paramref name="body"/>.</summary>
+    public static long WithCheckDigit(long body)
     {
-        var body = 100000000000000 + seed; // 15 digits
         var digits = body.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var sum = 0;
         for (var i = 0; i < digits.Length; i++)

@@ -15,5 +15,6 @@ internal static class RuntimeCommands
         SearchIndexingCommands.Reindex,
         SearchIndexingCommands.DeadLetterCommands,
         JobsCommand.Create,
+        Import.ImportCommand.Create,
     ];
 }

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using Ccd.Runtime.Commands;
+using Ccd.Runtime.Database;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Ccd.Runtime.Import;
+
+/// <summary>
+/// <c>import --case-types A,B [--source URL] [--phase all|preload|cutover] [--batch-size N] [--verify]</c>: copies
+/// cases and their history from a central CCD database (SPEC 6; runbook in docs/operations.md).
+/// </summary>
+internal static class ImportCommand
+{
+    public static Command Create(CcdCommandContext context)
+    {
+        var caseTypes = new Option<string>("--case-types") { Description = "Comma-separated case type ids to import.", Required = true };
+        var sourceOption = new Option<string?>("--source") { Description = $"The CCD database (postgres:// URL or connection string); default ${SourceDatabase.Variable}." };
+        var phase = new Option<ImportPhase>("--phase") { Description = "preload (CCD still owns the cases), cutover (CCD stopped), or all.", DefaultValueFactory = _ => ImportPhase.All };
+        var batchSize = new Option<int>("--batch-size") { Description = "Cases per preload batch, events per cutover batch.", DefaultValueFactory = _ => 500 };
+        var verify = new Option<bool>("--verify") { Description = "Copy nothing: compare counts and every case's content and history between CCD and this store." };
+        var command = new Command("import", "Copy cases and their history from a central CCD database (preload, then cutover).")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.Options.Add(caseTypes);
+        command.Options.Add(sourceOption);
+        command.Options.Add(phase);
+        command.Options.Add(batchSize);
+        command.Options.Add(verify);
+        command.SetAction((parseResult, cancellationToken) => context.RunAsync(parseResult, async (app, token) =>
+        {
+            var types = parseResult.GetRequiredValue(caseTypes).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (types.Length == 0)
+            {
+                await Console.Error.WriteLineAsync("error: --case-types names no case type.");
+                return 2;
+            }
+
+            await app.Services.GetRequiredService<DatabaseStartup>().EnsureReadyAsync(token);
+            var target = app.Services.GetRequiredService<NpgsqlDataSource>();
+            try
+            {
+                await using var source = SourceDatabase.Open(parseResult.GetValue(sourceOption), Environment.GetEnvironmentVariable);
+                return parseResult.GetValue(verify)
+                    ? await VerifyAsync(new ImportVerifier(target, source), types, token)
+                    : await ImportAsync(app.Services, target, source, new ImportOptions
+                    {
+                        CaseTypes = types,
+                        Phase = parseResult.GetValue(phase),
+                        BatchSize = parseResult.GetValue(batchSize),
+                    }, token);
+            }
+            catch (ImportException exception)
+            {
+                await Console.Error.WriteLineAsync($"error: {exception.Message}");
+                return 1;
+            }
+        }, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> ImportAsync(IServiceProvider services, NpgsqlDataSource target, NpgsqlDataSource source, ImportOptions options, CancellationToken cancellationToken)
+    {
+        var importer = new CaseImporter(target, source, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<CaseImporter>>());
+        var summary = await importer.RunAsync(options, new ImportProgressLine(Console.Error, !Console.IsErrorRedirected), cancellationToken);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"imported {summary.Cases} cases, {summary.Events} events in {summary.Elapsed.TotalSeconds:0.0} s ({string.Join(",", options.CaseTypes)}, phase {options.Phase.ToString().ToLowerInvariant()})"));
+        return 0;
+    }
+
+    private static async Task<int> VerifyAsync(ImportVerifier verifier, IEnumerable<string> caseTypes, CancellationToken cancellationToken)
+    {
+        var passed = true;
+        foreach (var result in await verifier.VerifyAsync(caseTypes, cancellationToken))
+        {
+            var c = CultureInfo.InvariantCulture;
+            Console.WriteLine(string.Create(c,
+                $"{result.CaseTypeId}: source {result.SourceCases} cases / {result.SourceEvents} events; store {result.TargetCases} cases / {result.TargetEvents} events"));
+            if (result.Missing.Total > 0)
+            {
+                Console.WriteLine(string.Create(c, $"  missing in store: {result.Missing.Total} (e.g. {string.Join(", ", result.Missing.Examples)})"));
+            }
+
+            if (result.Different.Total > 0)
+            {
+                Console.WriteLine(string.Create(c, $"  different content or history: {result.Different.Total} (e.g. {string.Join(", ", result.Different.Examples)})"));
+            }
+
+            if (result.Extra > 0)
+            {
+                Console.WriteLine(string.Create(c, $"  only in store (service-originated or created after cutover): {result.Extra}"));
+            }
+
+            Console.WriteLine(result.Passed ? "  verify passed" : "  verify FAILED");
+            passed &= result.Passed;
+        }
+
+        return passed ? 0 : 1;
+    }
+}
