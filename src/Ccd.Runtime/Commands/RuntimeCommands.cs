@@ -16,5 +16,6 @@ internal static class RuntimeCommands
         SearchIndexingCommands.DeadLetterCommands,
         JobsCommand.Create,
         Import.ImportCommand.Create,
+        Retention.RetentionCommand.Create,
     ];
 }

@@ -1,0 +1,47 @@
+using Npgsql;
+
+namespace Ccd.Runtime.Retention;
+
+/// <summary>
+/// A service's say over the disposal of one of its cases whose resolved TTL has passed (<c>retention run</c>).
+/// Register one per case type in the service collection; a case type without one is disposed of entirely.
+/// </summary>
+public interface ICaseRetentionPolicy
+{
+    /// <summary>The case type this policy decides for.</summary>
+    string CaseTypeId { get; }
+
+    /// <summary>
+    /// Called inside the disposal transaction, holding the case's lock, before the runtime deletes the case's
+    /// <c>ccd</c> rows: delete, anonymise or keep the service's own rows on <see cref="CaseDisposal.Connection"/>.
+    /// Return <see cref="RetentionDecision.Retain"/> to keep the whole case (nothing is deleted, the run moves on).
+    /// </summary>
+    Task<RetentionDecision> DisposeOfCaseAsync(CaseDisposal disposal, CancellationToken cancellationToken);
+}
+
+/// <summary>What a policy decided for one case.</summary>
+public enum RetentionDecision
+{
+    /// <summary>Delete the case's <c>ccd</c> rows and remove it from the search indexes.</summary>
+    Dispose,
+
+    /// <summary>Keep the case as it is (for example a legal hold or a longer statutory period).</summary>
+    Retain,
+}
+
+/// <summary>The case being disposed of and the open transaction to do the service's part in.</summary>
+/// <param name="Reference">The 16-digit case reference.</param>
+/// <param name="CaseTypeId">The case type.</param>
+/// <param name="CreatedDate">When the case was created (UTC).</param>
+/// <param name="ResolvedTtl">The resolved TTL that has passed.</param>
+/// <param name="Now">The application clock's time of the disposal.</param>
+/// <param name="Connection">The disposal's connection.</param>
+/// <param name="Transaction">The disposal's transaction; the service's changes commit or roll back with the runtime's.</param>
+public sealed record CaseDisposal(
+    long Reference,
+    string CaseTypeId,
+    DateTime CreatedDate,
+    DateOnly ResolvedTtl,
+    DateTimeOffset Now,
+    NpgsqlConnection Connection,
+    NpgsqlTransaction Transaction);
