@@ -40,8 +40,8 @@ public sealed class ImportProcessTests(PostgresServer postgres)
 
         var verify = await ServiceBinary.RunAsync(environment, TimeSpan.FromMinutes(2), "import", "--case-types", "A58,B1", "--verify");
         Assert.True(verify.ExitCode == 0, verify.Output);
-        Assert.Contains("A58: source 1300 cases / 13000 events; store 1300 cases / 13000 events", verify.Output, StringComparison.Ordinal);
-        Assert.Contains("B1: source 500 cases / 5000 events; store 500 cases / 5000 events", verify.Output, StringComparison.Ordinal);
+        Assert.Contains("A58: source 1400 cases / 14000 events; store 1400 cases / 14000 events", verify.Output, StringComparison.Ordinal);
+        Assert.Contains("B1: source 400 cases / 4000 events; store 400 cases / 4000 events", verify.Output, StringComparison.Ordinal);
 
         var again = await ServiceBinary.RunAsync(environment, TimeSpan.FromMinutes(2), "import", "--case-types", "A58,B1");
         Assert.Contains("imported 0 cases, 0 events", again.Output, StringComparison.Ordinal);
@@ -50,8 +50,8 @@ public sealed class ImportProcessTests(PostgresServer postgres)
         Assert.True(status.ExitCode == 0, status.Output);
         var start = status.Output.IndexOf('{', StringComparison.Ordinal);
         var json = JsonNode.Parse(status.Output[start..(status.Output.LastIndexOf('}') + 1)])!;
-        Assert.Equal(1300, json["cases_by_case_type"]!["A58"]!.GetValue<long>());
-        Assert.Equal(500, json["cases_by_case_type"]!["B1"]!.GetValue<long>());
+        Assert.Equal(1400, json["cases_by_case_type"]!["A58"]!.GetValue<long>());
+        Assert.Equal(400, json["cases_by_case_type"]!["B1"]!.GetValue<long>());
         Assert.Equal(1800, json["search_queue"]!["depth"]!.GetValue<long>());
         Assert.All(json["imports"]!.AsArray(), import => Assert.Equal("complete", import!["phase"]!.GetValue<string>()));
         Assert.Equal(18000, json["imports"]!.AsArray().Sum(import => import!["events_copied"]!.GetValue<long>()));
