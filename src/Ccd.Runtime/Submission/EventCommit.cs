@@ -13,7 +13,7 @@ namespace Ccd.Runtime.Submission;
 internal static class EventCommit
 {
     /// <summary>The case after the event and what CCD sees of it.</summary>
-    public sealed record Prepared(StoredCase After, JsonObject Rendered, bool BlobChanged);
+    public sealed record Prepared(StoredCase After, JsonObject Rendered, bool BlobChanged, bool SupplementaryChanged);
 
     /// <summary>The error a refused event answers when the case has used up its 32-bit revisions (CCD stores them in an int).</summary>
     public const string RevisionsExhausted = "This case cannot take more changes: it has reached the largest revision CCD can store.";
@@ -52,7 +52,7 @@ internal static class EventCommit
             var created = new StoredCase(
                 plan.Reference, plan.InternalId, plan.CaseType.Jurisdiction, plan.CaseType.Id, plan.State, blob, [], supplementary,
                 plan.Classification, Version: 1, Revision: 1, plan.ResolvedTtl, plan.Now, plan.Now, plan.Now, Removed: false);
-            return new Prepared(created, rendered, BlobChanged: true);
+            return new Prepared(created, rendered, BlobChanged: true, SupplementaryChanged: true);
         }
 
         // What CCD sees changed: the rendering (compared as JSON values, so key order and spacing do not count), the
@@ -82,7 +82,7 @@ internal static class EventCommit
             LastModified = plan.Now,
             LastStateModifiedDate = stateChanged ? plan.Now : existing.LastStateModifiedDate,
         };
-        return new Prepared(after, rendered, blobChanged);
+        return new Prepared(after, rendered, blobChanged, !ReferenceEquals(after.SupplementaryData, existing.SupplementaryData));
     }
 
     /// <summary>Writes the prepared event and its jobs on the event's transaction; returns the history row's id.</summary>
@@ -93,7 +93,7 @@ internal static class EventCommit
             plan.CaseType, plan.Event, prepared.After, plan.Existing is null, prepared.Rendered, plan.Existing?.State,
             plan.User, plan.ProxiedBy, plan.MessageUserId, plan.Summary, plan.Description, plan.SignificantItem,
             plan.IdempotencyKey, plan.Fingerprint, responseBody, plan.Jobs);
-        var eventId = await EventWriter.WriteAsync(connection, transaction, write, prepared.BlobChanged, cancellationToken);
+        var eventId = await EventWriter.WriteAsync(connection, transaction, write, prepared.BlobChanged, prepared.SupplementaryChanged, cancellationToken);
         await EventJobs.EnqueueAsync(connection, transaction, plan, eventId, cancellationToken);
         return eventId;
     }

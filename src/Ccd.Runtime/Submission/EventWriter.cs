@@ -18,10 +18,11 @@ internal static class EventWriter
             @security_classification::ccd.security_classification, @version, @revision, @resolved_ttl, @now, @now, @now)
         """;
 
-    // A null @data keeps the stored blob: most events of service-table case types never touch it.
+    // A null @data or @supplementary_data keeps the stored value: most events change neither, and not sending them
+    // saves serialising and shipping the JSON.
     private const string UpdateCaseSql = """
         UPDATE ccd.case_data
-        SET id = @id, state = @state, data = COALESCE(@data, data), supplementary_data = @supplementary_data,
+        SET id = @id, state = @state, data = COALESCE(@data, data), supplementary_data = COALESCE(@supplementary_data, supplementary_data),
             security_classification = @security_classification::ccd.security_classification,
             version = @version, revision = @revision, resolved_ttl = @resolved_ttl,
             last_modified = @now, last_state_modified_date = @last_state_modified_date
@@ -65,9 +66,12 @@ internal static class EventWriter
 
     /// <summary>Writes the event; returns the history row's id.</summary>
     public static async Task<long> WriteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, EventWrite write, bool blobChanged, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, EventWrite write, bool blobChanged, bool supplementaryChanged, CancellationToken cancellationToken)
     {
         var after = write.After;
+        // For blob-stored case types the rendering is the blob itself: serialise it once for both columns.
+        var blobJson = write.IsCreate || blobChanged ? after.Data.ToJsonString() : null;
+        var renderedJson = ReferenceEquals(write.Rendered, after.Data) && blobJson is not null ? blobJson : write.Rendered.ToJsonString();
         await using var batch = new NpgsqlBatch(connection, transaction);
 
         var caseCommand = new NpgsqlBatchCommand(write.IsCreate ? InsertCaseSql : UpdateCaseSql);
@@ -75,8 +79,8 @@ internal static class EventWriter
         p.Add(Long("reference", after.Reference));
         p.Add(new NpgsqlParameter("id", NpgsqlDbType.Bigint) { Value = (object?)after.InternalId ?? DBNull.Value });
         p.Add(Text("state", after.State));
-        p.Add(Json("data", write.IsCreate || blobChanged ? after.Data : null));
-        p.Add(Json("supplementary_data", after.SupplementaryData));
+        p.Add(JsonText("data", blobJson));
+        p.Add(Json("supplementary_data", write.IsCreate || supplementaryChanged ? after.SupplementaryData : null));
         p.Add(Text("security_classification", WireFormat.Classification(after.Classification)));
         p.Add(new NpgsqlParameter<int>("version", NpgsqlDbType.Integer) { TypedValue = after.Version });
         p.Add(new NpgsqlParameter<int>("revision", NpgsqlDbType.Integer) { TypedValue = after.Revision });
@@ -113,7 +117,7 @@ internal static class EventWriter
         e.Add(Text("case_type_id", after.CaseTypeId));
         e.Add(Text("state", after.State));
         e.Add(Text("state_name", write.CaseType.StateName(after.State)));
-        e.Add(Json("rendered", write.Rendered));
+        e.Add(JsonText("rendered", renderedJson));
         e.Add(Json("data_classification", after.DataClassification));
         e.Add(Text("security_classification", WireFormat.Classification(after.Classification)));
         e.Add(new NpgsqlParameter("idempotency_key", NpgsqlDbType.Uuid) { Value = (object?)write.IdempotencyKey ?? DBNull.Value });
@@ -145,8 +149,10 @@ internal static class EventWriter
 
     private static NpgsqlParameter Text(string name, string? value) => new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
 
-    private static NpgsqlParameter Json(string name, JsonNode? value) =>
-        new(name, NpgsqlDbType.Jsonb) { Value = (object?)value?.ToJsonString() ?? DBNull.Value };
+    private static NpgsqlParameter Json(string name, JsonNode? value) => JsonText(name, value?.ToJsonString());
+
+    private static NpgsqlParameter JsonText(string name, string? json) =>
+        new(name, NpgsqlDbType.Jsonb) { Value = (object?)json ?? DBNull.Value };
 
     private static NpgsqlParameter<DateTime> Timestamp(string name, DateTime value) =>
         new NpgsqlParameter<DateTime>(name, NpgsqlDbType.Timestamp) { TypedValue = DateTime.SpecifyKind(value, DateTimeKind.Unspecified) };
