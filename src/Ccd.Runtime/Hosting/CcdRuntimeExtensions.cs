@@ -84,6 +84,7 @@ public static class CcdRuntimeExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimit();
         // After the exception handler (so an authentication failure is a problem body) and after routing (which
         // WebApplication adds first), so the authorisation middleware sees the endpoint's policy.
         app.UseAuthentication();

@@ -250,6 +250,14 @@ internal sealed class CcdSubmission(
             throw ProblemException.BadRequest("case_details.security_classification", "case_details.security_classification must be PUBLIC, PRIVATE or RESTRICTED.");
         }
 
+        // The history columns' sizes (CCD's own limits); longer text is the caller's error, not a database failure.
+        CheckLength(details.State, 255, "case_details.state");
+        CheckLength(eventDetails.Summary, 1024, "event_details.summary");
+        CheckLength(eventDetails.Description, 65536, "event_details.description");
+        CheckLength(eventDetails.ProxiedBy, 64, "event_details.proxied_by");
+        CheckLength(eventDetails.ProxiedByFirstName, 255, "event_details.proxied_by_first_name");
+        CheckLength(eventDetails.ProxiedByLastName, 255, "event_details.proxied_by_last_name");
+
         var isCreate = request.CaseDetailsBefore is null;
         if (!isCreate && details.Version is null)
         {
@@ -264,6 +272,15 @@ internal sealed class CcdSubmission(
         var eventDetailsOut = new CcdEventDetails(caseTypeId, definition.Id, eventDetails.EventName ?? definition.Name, eventDetails.Summary, eventDetails.Description);
         return new CheckedRequest(request, caseType, definition, reference, isCreate, details.State, classification, details.CaseData ?? [],
             eventDetailsOut, Fingerprint(reference, caseTypeId, definition.Id));
+    }
+
+    private static void CheckLength(string? value, int max, string field)
+    {
+        // PostgreSQL counts characters (code points), so an emoji counts once although it is two UTF-16 units.
+        if (value is not null && value.Length > max && value.EnumerateRunes().Count() is var length && length > max)
+        {
+            throw ProblemException.BadRequest(field, $"{field} must be at most {max} characters; it has {length}.");
+        }
     }
 
     /// <summary>What a key is bound to: the case, case type and event (SPEC 2.4 step 2). CCD re-sends the same request

@@ -43,10 +43,11 @@ internal static class SupplementaryDataEndpoints
         IOptions<SubmissionOptions> options, CancellationToken cancellationToken)
     {
         var caseReference = CaseReference.Parse(reference, "reference");
+        var bytes = await RequestJson.ReadCheckedAsync(context.Request, cancellationToken);
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(context.Request.Body, NodeOptions, DocumentOptions, cancellationToken);
+            body = JsonNode.Parse(bytes.Span, NodeOptions, DocumentOptions);
         }
         catch (JsonException exception)
         {
