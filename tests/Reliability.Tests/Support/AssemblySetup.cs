@@ -1,0 +1,4 @@
+using Ccd.Testing;
+using Xunit;
+
+[assembly: AssemblyFixture(typeof(PostgresServer))]
