@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Ccd.Testing;
+using Npgsql;
+using Reliability.Tests.Support;
+using Xunit;
+
+namespace Reliability.Tests.Limits;
+
+/// <summary>
+/// The service's limits hold and fail fast: a body over the limit is refused by the real server, a statement that
+/// waits past the command timeout or a submit past its budget is answered 503 and rolled back, and an exhausted
+/// connection pool answers 503 quickly instead of hanging, then recovers.
+/// </summary>
+public sealed class LimitTests(PostgresServer postgres)
+{
+    private static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task the_real_server_refuses_a_body_over_the_configured_limit_with_413_and_accepts_one_under_it()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var service = await ServiceBinary.StartAsync(
+            ServiceBinary.Environment(database, new Dictionary<string, string?> { ["Ccd__MaxRequestBodyBytes"] = "65536" }), ServiceProcess.FreePort());
+        using var client = new HttpClient { BaseAddress = service.BaseAddress };
+
+        var over = await Submit(Refs.Valid(80_001), new string('x', 70_000)).SendAsync(client, TestContext.Current.CancellationToken);
+        var under = await Submit(Refs.Valid(80_002), new string('x', 60_000)).SendAsync(client, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.Status);
+        Assert.Equal("application/problem+json", over.ContentType);
+        Assert.Equal(HttpStatusCode.Created, under.Status);
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var count = dataSource.CreateCommand("SELECT count(*) FROM ccd.case_data");
+        Assert.Equal(1L, await count.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task a_statement_waiting_past_the_command_timeout_is_answered_503_and_the_retry_then_commits()
+    {
+        await using var service = await InMemoryService.StartAsync(postgres, new Dictionary<string, string?> { ["Ccd:Database:CommandTimeoutSeconds"] = "1" });
+        using var client = service.CreateClient();
+        var reference = Refs.Valid(80_003);
+        var key = Guid.NewGuid();
+
+        Reply blocked;
+        await using (await HoldCaseLockAsync(service.DataSource, reference))
+        {
+            blocked = await Timed(() => Submit(reference, "x", key).SendAsync(client, TestContext.Current.CancellationToken));
+        }
+
+        AssertUnavailable(blocked);
+        var retried = await Submit(reference, "x", key).SendAsync(client, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, retried.Status);
+    }
+
+    [Fact]
+    public async Task a_submit_past_its_time_budget_is_answered_503_and_rolled_back()
+    {
+        await using var service = await InMemoryService.StartAsync(postgres, new Dictionary<string, string?>
+        {
+            ["Ccd:Submission:TimeoutSeconds"] = "1",
+            ["Ccd:Database:CommandTimeoutSeconds"] = "30",
+        });
+        using var client = service.CreateClient();
+        var reference = Refs.Valid(80_004);
+
+        Reply blocked;
+        await using (await HoldCaseLockAsync(service.DataSource, reference))
+        {
+            blocked = await Timed(() => Submit(reference, "x").SendAsync(client, TestContext.Current.CancellationToken));
+        }
+
+        AssertUnavailable(blocked);
+        var read = await new RawRequest("GET", $"/ccd-persistence/cases?case-refs={reference}").SendAsync(client, TestContext.Current.CancellationToken);
+        Assert.Equal("[]", read.Text);
+    }
+
+    [Fact]
+    public async Task an_exhausted_connection_pool_answers_503_quickly_and_recovers()
+    {
+        await using var service = await InMemoryService.StartAsync(postgres, new Dictionary<string, string?>
+        {
+            ["Ccd:Database:MaxPoolSize"] = "2",
+            ["Ccd:Database:ConnectTimeoutSeconds"] = "1",
+            ["Ccd:Database:CommandTimeoutSeconds"] = "30",
+        });
+        using var client = service.CreateClient();
+        var first = Refs.Valid(80_005);
+        var second = Refs.Valid(80_006);
+        var other = Refs.Valid(80_007);
+
+        Reply starved;
+        Task<Reply> slowFirst, slowSecond;
+        await using (await HoldCaseLockAsync(service.DataSource, first))
+        await using (await HoldCaseLockAsync(service.DataSource, second))
+        {
+            // Two submits wait on their case locks, each holding one of the two pooled connections.
+            slowFirst = Submit(first, "x").SendAsync(client, TestContext.Current.CancellationToken);
+            slowSecond = Submit(second, "x").SendAsync(client, TestContext.Current.CancellationToken);
+            await WaitForWaitingLocksAsync(service.DataSource, 2);
+            starved = await Timed(() => new RawRequest("GET", $"/ccd-persistence/cases?case-refs={other}").SendAsync(client, TestContext.Current.CancellationToken));
+        }
+
+        AssertUnavailable(starved);
+        Assert.Equal(HttpStatusCode.Created, (await slowFirst).Status);
+        Assert.Equal(HttpStatusCode.Created, (await slowSecond).Status);
+        var recovered = await new RawRequest("GET", $"/ccd-persistence/cases?case-refs={first}").SendAsync(client, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, recovered.Status);
+    }
+
+    private static void AssertUnavailable(Reply reply)
+    {
+        Assert.True(reply.Status == HttpStatusCode.ServiceUnavailable, reply.ToString());
+        Assert.Equal("application/problem+json", reply.ContentType);
+        Assert.NotNull(reply.RetryAfter);
+    }
+
+    /// <summary>Sends and checks the answer came before the liveness ceiling (a hang fails here, not in CI's timeout).</summary>
+    private static async Task<Reply> Timed(Func<Task<Reply>> send)
+    {
+        var clock = Stopwatch.StartNew();
+        var reply = await send();
+        Assert.True(clock.Elapsed < Ceiling, $"answered after {clock.Elapsed}");
+        return reply;
+    }
+
+    /// <summary>Holds the case lock (the advisory lock every writer of the case takes) from outside the service, until disposed.</summary>
+    private static async Task<LockHolder> HoldCaseLockAsync(NpgsqlDataSource dataSource, long reference)
+    {
+        var connection = await dataSource.OpenConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@reference)", connection, transaction);
+        command.Parameters.AddWithValue("reference", reference);
+        await command.ExecuteNonQueryAsync();
+        return new LockHolder(connection, transaction);
+    }
+
+    private sealed class LockHolder(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync(); // rolls back: the lock is released
+            await connection.DisposeAsync();
+        }
+    }
+
+    private static async Task WaitForWaitingLocksAsync(NpgsqlDataSource dataSource, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < Ceiling)
+        {
+            await using var command = dataSource.CreateCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+            if ((long)(await command.ExecuteScalarAsync())! >= count)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("The submits never queued on their case locks.");
+    }
+
+    private static RawRequest Submit(long reference, string text, Guid? key = null) =>
+        new("POST", "/ccd-persistence/cases", Encoding.UTF8.GetBytes(Bodies.Create(reference, new JsonObject { ["text"] = text }).ToJsonString()))
+        {
+            Headers = [new("Idempotency-Key", (key ?? Guid.NewGuid()).ToString())],
+        };
+}
