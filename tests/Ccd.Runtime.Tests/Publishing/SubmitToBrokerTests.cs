@@ -68,7 +68,6 @@ public sealed class SubmitToBrokerTests(PostgresServer postgres, AmqpBroker brok
             [created.Status, updated.Status, unpublished.Status, rolledBack.Status]);
         Assert.Equal(2, rows.Count); // the unpublished and the rolled-back events wrote none
         Assert.All(rows, row => Assert.Equal("CASE_EVENT", row.MessageType));
-        Assert.All(rows, row => Assert.False(row.Published));
         Assert.True(rows[0].TimeStamp < rows[1].TimeStamp, "per case, time_stamp follows commit order");
         var updateEventId = await service.CountAsync("SELECT id FROM ccd.case_event WHERE case_reference = @r AND case_revision = 2", reference);
         var expected = JsonNode.Parse($$"""
