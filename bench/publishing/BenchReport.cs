@@ -49,7 +49,7 @@ internal static class BenchReport
             | **messages per second** | **{rate:N0}** (target ≥ {Target:N0}: {(rate >= Target ? "met" : "NOT met")}) |
             | consumer received afterwards | {received:N0} messages, {distinct:N0} distinct events |
 
-            Machine: {machine["cpu_model"]}, {machine["cpus"]} logical CPUs (shared with other work while measured),
+            Machine: {machine["cpu_model"]}, {machine["cpus"]} logical CPUs (load average at the end: {machine["load_average"]}),
             {machine["memory"]} RAM, Linux {machine["kernel"]}, .NET {machine["dotnet"]}, {machine["postgres"]}
             (the tests' throwaway cluster: fsync off). The database, the broker and the publisher all ran on this machine.
 
@@ -70,7 +70,8 @@ internal static class BenchReport
             ["memory"] = Line("/proc/meminfo", "MemTotal"),
             ["kernel"] = Environment.OSVersion.Version.ToString(),
             ["dotnet"] = Environment.Version.ToString(),
-            ["postgres"] = Run("bash", "-c", "ls -d /usr/lib/postgresql/*/bin/postgres | tail -n1 | xargs -I{} {} --version"),
+            ["postgres"] = Run("bash", "-c", "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)/pg_ctl --version"),
+            ["load_average"] = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null,
             ["rabbitmq"] = Run("dpkg-query", "-W", "-f=${Version}", "rabbitmq-server"),
         };
     }

@@ -1,6 +1,7 @@
 -- P1: update events over HTTP as CCD sends them. Each request is a fresh idempotency key and a realistic body
 -- (case_details_before + proposed case_details with a changed blob). Thread t of T takes case numbers
 -- first+t, first+t+T, ... so every case is updated once per run and its version is the seeded 1.
+local common = require "common"
 local counter = 0
 local threads = {}
 
@@ -9,19 +10,6 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local function luhn_ref(n)
-  local digits = string.format("%.0f", 100000000000000 + n)
-  local sum = 0
-  for pos = 1, #digits do
-    local d = tonumber(digits:sub(pos, pos))
-    if (#digits - pos) % 2 == 0 then
-      d = d * 2
-      if d > 9 then d = d - 9 end
-    end
-    sum = sum + d
-  end
-  return digits .. tostring((10 - sum % 10) % 10)
-end
 
 local function uuid()
   local t = {}
@@ -56,7 +44,7 @@ end
 function request()
   local n = first + tid + counter * nthreads
   counter = counter + 1
-  local ref = luhn_ref(n)
+  local ref = common.luhn_ref(n)
   local body = string.format('{"case_details_before":%s,"case_details":%s,"event_details":{"case_type":"BENCH",' ..
     '"event_id":"update","event_name":"Update","summary":"bench","description":"bench update","proxied_by":null,' ..
     '"proxied_by_first_name":null,"proxied_by_last_name":null},"resolved_ttl":null,"internal_case_id":%d,' ..
@@ -71,10 +59,7 @@ function request()
 end
 
 function done(summary, latency, requests)
-  local non2xx = summary.errors.status
-  io.write(string.format('WRK_JSON {"requests":%d,"duration_us":%d,"rps":%.1f,"non_2xx":%d,"socket_errors":%d,' ..
-    '"p50_ms":%.2f,"p95_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f}\n',
-    summary.requests, summary.duration, summary.requests / (summary.duration / 1e6), non2xx,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+  common.report(summary, latency)
 end
+
+if tonumber(os.getenv("PACE_MS") or "0") > 0 then delay = common.delay end

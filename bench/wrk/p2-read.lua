@@ -1,0 +1,27 @@
+-- P2: reads as CCD makes them. READ_KIND=case: GET /ccd-persistence/cases?case-refs=<one ref> on random cases;
+-- READ_KIND=history: GET /ccd-persistence/cases/<ref>/history on the cases seeded with 100 events.
+local common = require "common"
+
+function init(args)
+  kind = os.getenv("READ_KIND") or "case"
+  cases = tonumber(os.getenv("READ_CASES") or "100000")
+  history_cases = tonumber(os.getenv("HISTORY_CASES") or "100")
+  headers = {
+    ["Authorization"] = "Bearer " .. os.getenv("USER_TOKEN"),
+    ["ServiceAuthorization"] = "Bearer " .. os.getenv("S2S_TOKEN"),
+  }
+  math.randomseed(os.time())
+end
+
+function request()
+  if kind == "history" then
+    return wrk.format("GET", "/ccd-persistence/cases/" .. common.luhn_ref(math.random(1, history_cases)) .. "/history", headers)
+  end
+  return wrk.format("GET", "/ccd-persistence/cases?case-refs=" .. common.luhn_ref(math.random(1, cases)), headers)
+end
+
+function done(summary, latency, requests)
+  common.report(summary, latency)
+end
+
+if tonumber(os.getenv("PACE_MS") or "0") > 0 then delay = common.delay end
