@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the service and the tests need on a fresh Debian machine with the .NET SDK:
 # PostgreSQL 15 server binaries (the service and the tests start their own clusters) and RabbitMQ with its
-# AMQP 1.0 plugin (the publishing tests start a private broker with tests/infra/amqp-broker.sh).
+# AMQP 1.0 plugin (the publishing tests start a private broker with tests/infra/amqp-broker.sh), and wrk for the
+# benchmark's smoke run.
 set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing: ${need[*]}; run as root or install them (apt-get install ${need[*]})" >&2

@@ -20,6 +20,16 @@ for project in tests/*.Tests; do
   dotnet "$dll" -result-ctrf "$results/$name.ctrf.json" -noColor 2>&1 | tail -n 80 || status=1
 done
 
+# The benchmark's smoke variant (a few seconds per workload), so bench/run cannot rot; counted as one test.
+echo "== bench/run --quick"
+if bench/run --quick --results "$results/bench" > "$results/bench.log" 2>&1; then
+  echo '{"results":{"summary":{"passed":1,"failed":0}}}' > "$results/bench.ctrf.json"
+  grep -E '^\| P' "$results/bench/"*.md
+else
+  tail -n 30 "$results/bench.log"
+  echo '{"results":{"summary":{"passed":0,"failed":1}}}' > "$results/bench.ctrf.json"
+fi
+
 python3 - "$results" <<'PY'
 import json, pathlib, sys
 passed = failed = skipped = 0

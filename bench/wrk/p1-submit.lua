@@ -1,6 +1,6 @@
 -- P1: update events over HTTP as CCD sends them. Each request is a fresh idempotency key and a realistic body
 -- (case_details_before + proposed case_details with a changed blob). Thread t of T takes case numbers
--- first+t, first+t+T, ... so every case is updated once per run and its version is the seeded 1.
+-- first+t, first+t+T, ... so every case is updated once per run and its version is the seeded P1_VERSION (default 1).
 local common = require "common"
 local counter = 0
 local threads = {}
@@ -35,6 +35,7 @@ end
 
 function init(args)
   first = tonumber(os.getenv("P1_FIRST") or "1001")
+  version = tonumber(os.getenv("P1_VERSION") or "1")
   nthreads = tonumber(os.getenv("P1_THREADS") or "2")
   user_token = os.getenv("USER_TOKEN")
   s2s_token = os.getenv("S2S_TOKEN")
@@ -48,8 +49,8 @@ function request()
   local body = string.format('{"case_details_before":%s,"case_details":%s,"event_details":{"case_type":"BENCH",' ..
     '"event_id":"update","event_name":"Update","summary":"bench","description":"bench update","proxied_by":null,' ..
     '"proxied_by_first_name":null,"proxied_by_last_name":null},"resolved_ttl":null,"internal_case_id":%d,' ..
-    '"start_revision":1,"merge_revision":1}',
-    details(ref, 1, blob(n, 0)), details(ref, 1, blob(n, 1)), n)
+    '"start_revision":%d,"merge_revision":%d}',
+    details(ref, version, blob(n, 0)), details(ref, version, blob(n, 1)), n, version, version)
   return wrk.format("POST", "/ccd-persistence/cases", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. user_token,
