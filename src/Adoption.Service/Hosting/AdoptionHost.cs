@@ -4,9 +4,11 @@ using Adoption.Service.Cases;
 using Adoption.Service.CaseType;
 using Adoption.Service.Courts;
 using Adoption.Service.Documents;
+using Adoption.Service.Retention;
 using Ccd.Runtime.Authentication;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Persistence;
+using Ccd.Runtime.Retention;
 using Ccd.Runtime.Schema;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +33,7 @@ public static class AdoptionHost
     {
         builder.AddCcdRuntime().AddMigrations(Migrations).AddA58();
         builder.Services.AddSingleton<AdoptionWritePath>();
+        builder.Services.AddSingleton<ICaseRetentionPolicy, A58RetentionPolicy>();
         builder.Services.AddOpenApi();
     }
 

@@ -34,25 +34,26 @@ internal sealed class CcdClient(HttpClient client)
     }
 
     /// <summary>Submits <paramref name="eventId"/> on an existing case as CCD would after the user started it at <paramref name="version"/>.</summary>
-    public Task<(HttpStatusCode Status, JsonNode? Body)> UpdateAsync(long reference, string eventId, string postState, int version, JsonObject data) =>
+    public Task<(HttpStatusCode Status, JsonNode? Body)> UpdateAsync(long reference, string eventId, string postState, int version, JsonObject data, string? resolvedTtl = null) =>
         SubmitAsync(new JsonObject
         {
             ["case_details_before"] = Details(reference, postState, version, []),
             ["case_details"] = Details(reference, postState, version, data),
             ["event_details"] = Event(eventId),
-            ["resolved_ttl"] = null,
+            ["resolved_ttl"] = resolvedTtl,
             ["internal_case_id"] = null,
             ["start_revision"] = null,
             ["merge_revision"] = null,
         });
 
-    public Task<(HttpStatusCode Status, JsonNode? Body)> CreateAsync(long reference, JsonObject data) =>
+    /// <summary>Creates the case as CCD would, with the TTL CCD resolved for it (<c>yyyy-MM-dd</c>, none by default).</summary>
+    public Task<(HttpStatusCode Status, JsonNode? Body)> CreateAsync(long reference, JsonObject data, string? resolvedTtl = null) =>
         SubmitAsync(new JsonObject
         {
             ["case_details_before"] = null,
             ["case_details"] = Details(reference, "APPLICATION", null, data),
             ["event_details"] = Event("submitApplication"),
-            ["resolved_ttl"] = null,
+            ["resolved_ttl"] = resolvedTtl,
             ["internal_case_id"] = Interlocked.Increment(ref _internalId),
             ["start_revision"] = null,
             ["merge_revision"] = null,
