@@ -15,10 +15,15 @@ internal static class RequestJson
 {
     public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        // Buffered (the body is bounded by Ccd:MaxRequestBodyBytes) so the strict pass and the parse read the same bytes.
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        StrictJson.Check(bytes.Span);
         JsonNode? node;
         try
         {
-            node = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            node = JsonNode.Parse(bytes.Span);
         }
         catch (JsonException exception)
         {

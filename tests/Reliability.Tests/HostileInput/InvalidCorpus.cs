@@ -373,12 +373,12 @@ internal static class InvalidCorpus
         return (parent, segments[^1]);
     }
 
-    private static string Nested(int depth, char open) => open == '{'
+    internal static string Nested(int depth, char open) => open == '{'
         ? string.Concat(Enumerable.Repeat("{\"a\":", depth)) + "1" + new string('}', depth)
         : new string('[', depth) + new string(']', depth);
 
     /// <summary>The body with raw bytes spliced into the first occurrence of <paramref name="marker"/>.</summary>
-    private static byte[] Splice(string json, string marker, byte[] bytes)
+    internal static byte[] Splice(string json, string marker, byte[] bytes)
     {
         var index = json.IndexOf(marker, StringComparison.Ordinal);
         var before = Encoding.UTF8.GetBytes(json[..index]);
@@ -398,7 +398,7 @@ internal static class InvalidCorpus
         return unique;
     }
 
-    private static string Label(string text)
+    internal static string Label(string text)
     {
         var label = new string(text.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').Take(24).ToArray());
         return label.Length == 0 ? "empty" : label;
