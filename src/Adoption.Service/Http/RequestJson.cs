@@ -72,7 +72,8 @@ internal static class RequestJson
             throw ProblemException.BadRequest(name, $"'{name}' must not be blank.");
         }
 
-        if (value.Length > maxLength)
+        // Counted in characters (code points), as PostgreSQL's varchar(n) counts them: an emoji is one, not two UTF-16 units.
+        if (value.Length > maxLength && value.EnumerateRunes().Count() > maxLength)
         {
             throw ProblemException.BadRequest(name, $"'{name}' is longer than {maxLength} characters.");
         }
