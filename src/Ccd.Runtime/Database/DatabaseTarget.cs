@@ -61,6 +61,10 @@ internal sealed class DatabaseTarget : IAsyncDisposable
         builder.CommandTimeout = options.CommandTimeoutSeconds;
         builder.Timeout = options.ConnectTimeoutSeconds;
         builder.MaxPoolSize = options.MaxPoolSize;
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = options.MaxAutoPrepare;
+        }
         // After a command timeout, wait at most this long for the server to acknowledge the cancel, then break the connection.
         builder.CancellationTimeout = 1000;
         builder.ApplicationName ??= "ccd-runtime";

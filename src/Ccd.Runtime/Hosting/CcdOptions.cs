@@ -28,6 +28,13 @@ public sealed class CcdDatabaseOptions
     /// <summary>Largest number of pooled connections per process. Default 50.</summary>
     public int MaxPoolSize { get; set; } = 50;
 
+    /// <summary>
+    /// How many of the most used statements each connection keeps prepared on the server (Npgsql's automatic
+    /// preparation), so the hot ones skip parsing and planning; 0 turns it off. Default 64. A non-zero
+    /// <c>Max Auto Prepare</c> in the database URL's own connection string wins.
+    /// </summary>
+    public int MaxAutoPrepare { get; set; } = 64;
+
     /// <summary>Database created and used inside the embedded LOCAL cluster. Default <c>ccd_local</c>.</summary>
     public string LocalDatabaseName { get; set; } = "ccd_local";
 }
