@@ -26,6 +26,9 @@ internal sealed class AdoptionCase
 
     public string? ChildDateOfBirth { get; set; }
 
+    /// <summary>The day of the listed hearing (<c>yyyy-MM-dd</c>); set by <c>listHearing</c>.</summary>
+    public string? HearingDate { get; set; }
+
     public List<CcdCollectionItem<AdoptionAssignmentItem>>? Assignments { get; set; }
 
     public List<CcdCollectionItem<AdoptionDocumentItem>>? Documents { get; set; }

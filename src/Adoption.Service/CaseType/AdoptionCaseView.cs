@@ -7,7 +7,7 @@ using Npgsql;
 namespace Adoption.Service.CaseType;
 
 /// <summary>
-/// Renders A58's <c>case_data</c> from the adoption tables: the case, its active assignments, its live documents,
+/// Renders A58's <c>case_data</c> from the adoption tables: the case (with its hearing date once listed), its active assignments, its live documents,
 /// and a markdown summary computed here (never stored). Deterministic for unchanged rows, because the runtime
 /// compares renderings to decide whether an event changed what CCD sees.
 /// </summary>
@@ -15,7 +15,7 @@ internal sealed class AdoptionCaseView : ICaseView<AdoptionCase, AdoptionState>
 {
     private const string CaseSql = """
         SELECT c.id, c.case_number, c.court_code, k.name, c.status, c.applicant_name, c.applicant_email, c.applicant_phone,
-               c.child_name, c.child_date_of_birth
+               c.child_name, c.child_date_of_birth, c.hearing_date
         FROM adoption.cases c JOIN adoption.courts k ON k.code = c.court_code
         WHERE c.ccd_reference = @reference AND c.deleted_at IS NULL
         """;
@@ -75,6 +75,11 @@ internal sealed class AdoptionCaseView : ICaseView<AdoptionCase, AdoptionState>
             data["childDateOfBirth"] = reader.GetFieldValue<DateOnly>(9).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         }
 
+        if (!reader.IsDBNull(10))
+        {
+            data["hearingDate"] = reader.GetFieldValue<DateOnly>(10).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+
         await reader.NextResultAsync(cancellationToken);
         var assignments = new JsonArray();
         while (await reader.ReadAsync(cancellationToken))
@@ -132,6 +137,11 @@ internal sealed class AdoptionCaseView : ICaseView<AdoptionCase, AdoptionState>
         summary.Append(CultureInfo.InvariantCulture, $"| Status | {Cases.CaseStatus.Label((string)data["status"]!)} |\n");
         summary.Append(CultureInfo.InvariantCulture, $"| Applicant | {Escape((string)data["applicantName"]!)} |\n");
         summary.Append(CultureInfo.InvariantCulture, $"| Child | {Escape((string)data["childName"]!)} |\n");
+        if (data["hearingDate"] is { } hearingDate)
+        {
+            summary.Append(CultureInfo.InvariantCulture, $"| Hearing | {hearingDate} |\n");
+        }
+
         summary.Append(CultureInfo.InvariantCulture, $"| People assigned | {assignments} |\n");
         summary.Append(CultureInfo.InvariantCulture, $"| Documents | {documents} |\n");
         return summary.ToString();

@@ -1,5 +1,6 @@
 using Adoption.Service.Access;
 using Adoption.Service.Http;
+using Ccd.Runtime.CaseTypes;
 using Ccd.Runtime.Submission;
 using Npgsql;
 
@@ -19,7 +20,7 @@ internal sealed class AdoptionWritePath(ICcdEventSubmitter submitter)
         var outcome = await submitter.SubmitAsync(A58.CaseTypeId, write.EventId, write.Reference, write.Caller.User, async context =>
         {
             var adoption = new AdoptionWriteContext(
-                context.Connection, context.Transaction, context.Reference, UtcClock.Truncate(context.Now), write.Caller, cancellationToken);
+                context.Connection, context.Transaction, context.Reference, UtcClock.Truncate(context.Now), write.Caller, context, cancellationToken);
             result = await body(adoption);
             return ServiceEventOutcome.Ok(adoption.NewState);
         }, cancellationToken);
@@ -34,13 +35,17 @@ internal sealed class AdoptionWritePath(ICcdEventSubmitter submitter)
 /// <summary>What a write is: its A58 event, the case's CCD reference (null for a new case, which the runtime mints), and who asks.</summary>
 internal sealed record AdoptionWrite(string EventId, long? Reference, Caller Caller);
 
-/// <summary>The open transaction of a write, the case's reference, and the time it happens at (one instant for every row it writes).</summary>
+/// <summary>
+/// The open transaction of a write, the case's reference, the time it happens at (one instant for every row it
+/// writes), and the runtime's event, through which the write enqueues its post-submission jobs.
+/// </summary>
 internal sealed record AdoptionWriteContext(
     NpgsqlConnection Connection,
     NpgsqlTransaction Transaction,
     long Reference,
     DateTime Now,
     Caller Caller,
+    EventContext Event,
     CancellationToken CancellationToken)
 {
     /// <summary>The case's status after the write, when the write sets it (a create or a status change): the A58 state.</summary>

@@ -18,7 +18,7 @@ internal static class CcdEventRunner
         CancellationToken cancellationToken)
     {
         var write = new AdoptionWriteContext(
-            context.Connection, context.Transaction, context.Reference, UtcClock.Truncate(context.Now), Caller.From(context.User), cancellationToken);
+            context.Connection, context.Transaction, context.Reference, UtcClock.Truncate(context.Now), Caller.From(context.User), context, cancellationToken);
         try
         {
             await body(write);

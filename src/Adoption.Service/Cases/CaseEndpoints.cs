@@ -1,6 +1,7 @@
 using System.Globalization;
 using Adoption.Service.Access;
 using Adoption.Service.CaseType;
+using Adoption.Service.Hearings;
 using Adoption.Service.Http;
 using Ccd.Runtime.Authentication;
 using Ccd.Runtime.Problems;
@@ -94,17 +95,23 @@ internal static class CaseEndpoints
     }
 
     internal static async Task<Ok<CaseResponse>> ChangeStatusOf(
-        HttpContext http, ICcdUserResolver users, NpgsqlDataSource dataSource, AdoptionWritePath writes, string id, CancellationToken cancellationToken)
+        HttpContext http, ICcdUserResolver users, NpgsqlDataSource dataSource, AdoptionWritePath writes, HearingDateRule hearingDates, TimeProvider time,
+        string id, CancellationToken cancellationToken)
     {
         var caller = await Callers.ResolveAsync(http, users, cancellationToken);
         var caseId = RequestJson.ParseId(id, "id");
         var body = await RequestJson.ReadObjectAsync(http.Request, cancellationToken);
-        RequestJson.AllowOnly(body, "status", "version");
+        RequestJson.AllowOnly(body, "status", "version", HearingDateRule.Field);
         var target = RequestJson.RequiredString(body, "status", 16);
         if (!CaseStatus.All.Contains(target, StringComparer.Ordinal))
         {
             throw ProblemException.BadRequest("status", $"'status' must be one of {string.Join(", ", CaseStatus.All)}.");
         }
+
+        // Optional here (a hearing may be listed before its day is fixed); when given, the rule of the CCD event applies.
+        var hearing = body[HearingDateRule.Field] is { } hearingDate
+            ? hearingDates.Check(RequestJson.StringValue(hearingDate, HearingDateRule.Field, 10), DateOnly.FromDateTime(UtcClock.Now(time)))
+            : null;
 
         var expected = Versions.Expected(http.Request, RequestJson.Version(body), "version");
         var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
@@ -112,7 +119,7 @@ internal static class CaseEndpoints
         var eventId = CaseStatus.EventInto(target) ?? A58.Events.UpdateCaseDetails;
         var updated = await writes.RunAsync(
             new AdoptionWrite(eventId, reference, caller),
-            write => ChangeStatus.ExecuteAsync(write, caseId, target, expected),
+            write => ChangeStatus.ExecuteAsync(write, caseId, target, expected, hearing),
             cancellationToken);
         Versions.SetETag(http.Response, updated.Version);
         return TypedResults.Ok(updated.ToResponse());
@@ -156,4 +163,4 @@ internal sealed record CaseDetailsPatch(
     string? ApplicantName, string? ApplicantEmail, string? ApplicantPhone, string? ChildName, DateOnly? ChildDateOfBirth, int? Version);
 
 /// <summary>The body of <c>POST /api/cases/{id}/status</c>.</summary>
-internal sealed record StatusChange(string Status, int? Version);
+internal sealed record StatusChange(string Status, int? Version, DateOnly? HearingDate);

@@ -19,16 +19,17 @@ internal sealed record CaseRecord(
     DateTime CreatedAt,
     string CreatedBy,
     DateTime UpdatedAt,
-    string UpdatedBy)
+    string UpdatedBy,
+    DateOnly? HearingDate)
 {
     /// <summary>The columns <see cref="Read"/> expects, in order, over a case aliased <c>c</c>.</summary>
     public const string Columns = """
         c.id, c.case_number, c.ccd_reference, c.court_code, c.status, c.applicant_name, c.applicant_email,
-        c.applicant_phone, c.child_name, c.child_date_of_birth, c.version, c.created_at, c.created_by, c.updated_at, c.updated_by
+        c.applicant_phone, c.child_name, c.child_date_of_birth, c.version, c.created_at, c.created_by, c.updated_at, c.updated_by, c.hearing_date
         """;
 
     /// <summary>The number of columns in <see cref="Columns"/>.</summary>
-    public const int ColumnCount = 15;
+    public const int ColumnCount = 16;
 
     public static CaseRecord Read(NpgsqlDataReader reader) => new(
         reader.GetGuid(0),
@@ -45,11 +46,12 @@ internal sealed record CaseRecord(
         reader.GetDateTime(11),
         reader.GetString(12),
         reader.GetDateTime(13),
-        reader.GetString(14));
+        reader.GetString(14),
+        reader.IsDBNull(15) ? null : reader.GetFieldValue<DateOnly>(15));
 
     public CaseResponse ToResponse(IReadOnlyList<AssignmentView>? assignments = null) => new(
         Id, CaseNumber, CcdReference.ToString(System.Globalization.CultureInfo.InvariantCulture), CourtCode, Status,
-        ApplicantName, ApplicantEmail, ApplicantPhone, ChildName, ChildDateOfBirth, Version,
+        ApplicantName, ApplicantEmail, ApplicantPhone, ChildName, ChildDateOfBirth, HearingDate, Version,
         UtcClock.AsUtc(CreatedAt), CreatedBy, UtcClock.AsUtc(UpdatedAt), UpdatedBy, assignments);
 }
 
@@ -65,6 +67,7 @@ internal sealed record CaseResponse(
     string? ApplicantPhone,
     string ChildName,
     DateOnly? ChildDateOfBirth,
+    DateOnly? HearingDate,
     int Version,
     DateTime CreatedAt,
     string CreatedBy,

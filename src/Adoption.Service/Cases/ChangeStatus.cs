@@ -1,6 +1,7 @@
 using Adoption.Service.Access;
 using Adoption.Service.Audit;
 using Adoption.Service.CaseType;
+using Adoption.Service.Hearings;
 using Adoption.Service.Http;
 using Ccd.Runtime.Problems;
 using NpgsqlTypes;
@@ -9,20 +10,26 @@ namespace Adoption.Service.Cases;
 
 /// <summary>
 /// Moves a case along its lifecycle. Managers may make any allowed transition; a judge of the case's court only
-/// HEARING → ORDER_MADE. The same rules serve the REST API and the A58 events from CCD.
+/// HEARING → ORDER_MADE. The same rules serve the REST API and the A58 events from CCD. A move to HEARING lists
+/// the hearing: it stores the hearing date and enqueues the notice to the assigned social workers, in the write's
+/// transaction.
 /// </summary>
 internal static class ChangeStatus
 {
     private const string UpdateSql = $"""
         UPDATE adoption.cases c
-        SET status = @status, version = c.version + 1, updated_at = @now, updated_by = @caller_id
+        SET status = @status, version = c.version + 1, updated_at = @now, updated_by = @caller_id,
+            hearing_date = CASE WHEN @status = 'HEARING' THEN @hearing_date ELSE c.hearing_date END
         WHERE c.id = @id AND c.version = @version AND {CaseAccessSql.Visible}
           AND ({CaseAccessSql.MayManage} OR ({CaseAccessSql.MayJudge} AND c.status = 'HEARING' AND @status = 'ORDER_MADE'))
         RETURNING {CaseRecord.Columns}
         """;
 
-    /// <summary>Checks role and lifecycle under the lock; a null version skips the optimistic check (CCD events, checked by the runtime).</summary>
-    public static async Task<CaseRecord> ExecuteAsync(AdoptionWriteContext write, Guid id, string target, int? expectedVersion)
+    /// <summary>
+    /// Checks role and lifecycle under the lock, then the hearing date (<paramref name="hearing"/>, for a move to
+    /// HEARING: null lists it without a date). A null version skips the optimistic check (CCD events, checked by the runtime).
+    /// </summary>
+    public static async Task<CaseRecord> ExecuteAsync(AdoptionWriteContext write, Guid id, string target, int? expectedVersion, HearingDateCheck? hearing = null)
     {
         var locked = await LockedCase.LockAsync(write, id);
         var current = locked.Case;
@@ -42,6 +49,9 @@ internal static class ChangeStatus
             throw InvalidTransition(current.Status, target);
         }
 
+        // After the role and lifecycle checks, so a user who may not list the hearing hears that first.
+        var hearingDate = HearingDate(target, hearing);
+
         CaseRecord updated;
         await using (var update = write.Command(UpdateSql))
         {
@@ -49,6 +59,7 @@ internal static class ChangeStatus
             update.Parameters.AddWithValue("version", current.Version);
             update.Parameters.AddWithValue("status", NpgsqlDbType.Varchar, target);
             update.Parameters.AddWithValue("now", NpgsqlDbType.Timestamp, write.Now);
+            update.Parameters.AddWithValue("hearing_date", NpgsqlDbType.Date, (object?)hearingDate ?? DBNull.Value);
             await using var reader = await update.ExecuteReaderAsync(write.CancellationToken);
             await reader.ReadAsync(write.CancellationToken);
             updated = CaseRecord.Read(reader);
@@ -56,10 +67,35 @@ internal static class ChangeStatus
 
         write.NewState = updated.Status;
 
+        var details = new Dictionary<string, object?> { ["from"] = current.Status, ["to"] = target };
+        if (target == CaseStatus.Hearing)
+        {
+            details[HearingDateRule.Field] = hearingDate is { } listed ? HearingDateRule.Format(listed) : null;
+        }
+
         await AuditLog.AppendAsync(write.Connection, write.Transaction, new AuditEntry(
-            write.Now, write.Caller.Id, "case.status-changed", "case", id, id,
-            new Dictionary<string, object?> { ["from"] = current.Status, ["to"] = target }), write.CancellationToken);
+            write.Now, write.Caller.Id, "case.status-changed", "case", id, id, details), write.CancellationToken);
+        if (target == CaseStatus.Hearing)
+        {
+            HearingListedJob.Enqueue(write, id, hearingDate);
+        }
+
         return updated;
+    }
+
+    private static DateOnly? HearingDate(string target, HearingDateCheck? hearing)
+    {
+        if (hearing is null)
+        {
+            return null;
+        }
+
+        if (target != CaseStatus.Hearing)
+        {
+            throw ProblemException.BadRequest(HearingDateRule.Field, $"'{HearingDateRule.Field}' is only given when the case moves to {CaseStatus.Hearing}.");
+        }
+
+        return hearing.Errors.Count > 0 ? throw ProblemException.BadRequest(HearingDateRule.Field, hearing.Errors[0]) : hearing.Date;
     }
 
     public static ProblemException InvalidTransition(string from, string to)

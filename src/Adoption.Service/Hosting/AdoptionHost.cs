@@ -1,12 +1,15 @@
 using Adoption.Service.Assignments;
 using Adoption.Service.Audit;
-using Adoption.Service.Cases;
 using Adoption.Service.CaseType;
+using Adoption.Service.Cases;
 using Adoption.Service.Courts;
 using Adoption.Service.Documents;
+using Adoption.Service.Hearings;
+using Adoption.Service.Notifications;
 using Adoption.Service.Retention;
 using Ccd.Runtime.Authentication;
 using Ccd.Runtime.Hosting;
+using Ccd.Runtime.Jobs;
 using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Retention;
 using Ccd.Runtime.Schema;
@@ -31,9 +34,13 @@ public static class AdoptionHost
 
     private static void ConfigureServices(WebApplicationBuilder builder)
     {
-        builder.AddCcdRuntime().AddMigrations(Migrations).AddA58();
+        builder.AddCcdRuntime().AddMigrations(Migrations).AddA58()
+            .AddJobHandler<NotifyHearingListed>(HearingListedJob.Kind);
         builder.Services.AddSingleton<AdoptionWritePath>();
         builder.Services.AddSingleton<ICaseRetentionPolicy, A58RetentionPolicy>();
+        builder.Services.AddSingleton(HearingOptions.Read(builder.Configuration));
+        builder.Services.AddSingleton<HearingDateRule>();
+        builder.Services.AddSingleton<INotificationSender, TableNotificationSender>();
         builder.Services.AddOpenApi();
     }
 
