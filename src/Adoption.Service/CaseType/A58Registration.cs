@@ -10,9 +10,11 @@ internal static class A58Registration
         runtime.AddCaseType<AdoptionCase, AdoptionState>(A58.CaseTypeId, A58.Jurisdiction, caseType => caseType
             .View<AdoptionCaseView>()
             .Event(A58.Events.SubmitApplication, e => e.Name("Submit application").Handler<SubmitApplicationHandler>()
+                .AboutToStart<PrefillCourtCallback>()
                 .PublishedField("caseNumber").PublishedField("courtCode"))
             .Event(A58.Events.IssueDirections, e => e.Name("Issue directions").Handler<ChangeStatusHandler>())
-            .Event(A58.Events.ListHearing, e => e.Name("List hearing").Handler<ChangeStatusHandler>())
+            .Event(A58.Events.ListHearing, e => e.Name("List hearing").Handler<ChangeStatusHandler>()
+                .MidEvent<HearingDetailsCallback>(HearingDetailsCallback.PageId))
             .Event(A58.Events.MakeOrder, e => e.Name("Make order").Handler<ChangeStatusHandler>()
                 .PublishedField("caseNumber").PublishedField("courtCode"))
             .Event(A58.Events.CloseCase, e => e.Name("Close case").Handler<ChangeStatusHandler>()
