@@ -190,7 +190,13 @@ public sealed class CcdPathTests(PostgresServer postgres)
         foreach (var (eventId, state) in new[] { ("issueDirections", "DIRECTIONS"), ("listHearing", "HEARING"), ("makeOrder", "ORDER_MADE"), ("closeCase", "CLOSED") })
         {
             var read = await ccd.ReadAsync(Reference(created));
-            var (status, _) = await ccd.UpdateAsync(Reference(created), eventId, state, read!["case_details"]!["version"]!.GetValue<int>(), read["case_details"]!["case_data"]!.AsObject());
+            var data = read!["case_details"]!["case_data"]!.AsObject().DeepClone().AsObject();
+            if (eventId == "listHearing")
+            {
+                data["hearingDate"] = "2026-03-18"; // listHearing needs its date (HearingNotificationTests)
+            }
+
+            var (status, _) = await ccd.UpdateAsync(Reference(created), eventId, state, read["case_details"]!["version"]!.GetValue<int>(), data);
             Assert.Equal(HttpStatusCode.Created, status);
         }
 

@@ -33,8 +33,13 @@ internal sealed class CcdClient(HttpClient client)
         return JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!.AsArray();
     }
 
-    /// <summary>Submits <paramref name="eventId"/> on an existing case as CCD would after the user started it at <paramref name="version"/>.</summary>
-    public Task<(HttpStatusCode Status, JsonNode? Body)> UpdateAsync(long reference, string eventId, string postState, int version, JsonObject data, string? resolvedTtl = null) =>
+    /// <summary>
+    /// Submits <paramref name="eventId"/> on an existing case as CCD would after the user started it at <paramref name="version"/>,
+    /// with the TTL CCD resolved (<c>yyyy-MM-dd</c>, none by default), under <paramref name="idempotencyKey"/> (a new one
+    /// when null; CCD re-sends the same key when it retries).
+    /// </summary>
+    public Task<(HttpStatusCode Status, JsonNode? Body)> UpdateAsync(
+        long reference, string eventId, string postState, int version, JsonObject data, string? resolvedTtl = null, Guid? idempotencyKey = null) =>
         SubmitAsync(new JsonObject
         {
             ["case_details_before"] = Details(reference, postState, version, []),
@@ -44,7 +49,7 @@ internal sealed class CcdClient(HttpClient client)
             ["internal_case_id"] = null,
             ["start_revision"] = null,
             ["merge_revision"] = null,
-        });
+        }, idempotencyKey);
 
     /// <summary>Creates the case as CCD would, with the TTL CCD resolved for it (<c>yyyy-MM-dd</c>, none by default).</summary>
     public Task<(HttpStatusCode Status, JsonNode? Body)> CreateAsync(long reference, JsonObject data, string? resolvedTtl = null) =>
@@ -59,13 +64,13 @@ internal sealed class CcdClient(HttpClient client)
             ["merge_revision"] = null,
         });
 
-    private async Task<(HttpStatusCode Status, JsonNode? Body)> SubmitAsync(JsonObject body)
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> SubmitAsync(JsonObject body, Guid? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/ccd-persistence/cases")
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        request.Headers.Add("Idempotency-Key", (idempotencyKey ?? Guid.NewGuid()).ToString());
         using var response = await client.SendAsync(request, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
