@@ -16,7 +16,7 @@ public sealed class AuditLogTests(PostgresServer postgres)
     [InlineData("UPDATE adoption.audit_log SET actor = 'someone-else'")]
     [InlineData("DELETE FROM adoption.audit_log")]
     [InlineData("TRUNCATE adoption.audit_log")]
-    [InlineData("TRUNCATE adoption.audit_log, adoption.documents, adoption.case_assignments, adoption.cases")]
+    [InlineData("TRUNCATE adoption.audit_log, adoption.documents, adoption.case_assignments, adoption.notifications, adoption.cases")]
     public async Task changing_audit_rows_fails_through_the_services_connection_and_as_the_schema_owner(string sql)
     {
         await using var app = await AdoptionApp.StartAsync(postgres);
