@@ -1,7 +1,7 @@
 using Adoption.Service.Assignments;
 using Adoption.Service.Audit;
-using Adoption.Service.CaseType;
 using Adoption.Service.Cases;
+using Adoption.Service.CaseType;
 using Adoption.Service.Courts;
 using Adoption.Service.Documents;
 using Adoption.Service.Hearings;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -125,8 +126,14 @@ public sealed class A58RetentionTests(PostgresServer postgres)
         foreach (var (eventId, state) in new[] { ("issueDirections", "DIRECTIONS"), ("listHearing", "HEARING"), ("makeOrder", "ORDER_MADE") })
         {
             var read = await ccd.ReadAsync(ordered.Reference);
-            var (status, _) = await ccd.UpdateAsync(ordered.Reference, eventId, state, read!["case_details"]!["version"]!.GetValue<int>(),
-                read["case_details"]!["case_data"]!.AsObject(), Ttl);
+            var data = read!["case_details"]!["case_data"]!.AsObject().DeepClone().AsObject();
+            if (eventId == "listHearing")
+            {
+                // listHearing needs a hearing date that is not in the past.
+                data["hearingDate"] = DateOnly.FromDateTime(app.Time.GetUtcNow().UtcDateTime).AddDays(14).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            }
+
+            var (status, _) = await ccd.UpdateAsync(ordered.Reference, eventId, state, read["case_details"]!["version"]!.GetValue<int>(), data, Ttl);
             Assert.Equal(HttpStatusCode.Created, status);
         }
 
