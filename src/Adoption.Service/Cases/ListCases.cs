@@ -1,3 +1,4 @@
+using System.Globalization;
 using Adoption.Service.Access;
 using Npgsql;
 using NpgsqlTypes;
@@ -24,9 +25,13 @@ internal static class ListCases
         LIMIT @limit OFFSET @offset
         """;
 
-    public const string CountSql = $"""
-        SELECT count(*) FROM adoption.cases c WHERE {Filter}
-        """;
+    /// <summary>Counting stops here: an exact count of a court's 40,000 cases would cost more than the page itself.</summary>
+    public const int CountLimit = 10_000;
+
+    // Counts at most CountLimit + 1 rows, so the answer can say whether the total is exact.
+    public static readonly string CountSql = string.Create(CultureInfo.InvariantCulture, $"""
+        SELECT count(*) FROM (SELECT 1 FROM adoption.cases c WHERE {Filter} LIMIT {CountLimit + 1}) AS visible
+        """);
 
     private const string CourtExistsSql = "SELECT @court::varchar IS NULL OR EXISTS (SELECT 1 FROM adoption.courts WHERE code = @court)";
 
@@ -66,7 +71,8 @@ internal static class ListCases
 
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new CasePage(items, query.Page, query.PageSize, reader.GetInt64(0));
+        var counted = reader.GetInt64(0);
+        return new CasePage(items, query.Page, query.PageSize, Math.Min(counted, CountLimit), TotalIsExact: counted <= CountLimit);
     }
 }
 
@@ -77,5 +83,5 @@ internal sealed record CaseListQuery(string? Court, string? Status, int Page, in
     public const int DefaultPageSize = 20;
 }
 
-/// <summary>A page of cases.</summary>
-internal sealed record CasePage(IReadOnlyList<CaseResponse> Items, int Page, int PageSize, long Total);
+/// <summary>A page of cases; <paramref name="Total"/> is exact up to <see cref="ListCases.CountLimit"/>, else that limit and <paramref name="TotalIsExact"/> false.</summary>
+internal sealed record CasePage(IReadOnlyList<CaseResponse> Items, int Page, int PageSize, long Total, bool TotalIsExact);

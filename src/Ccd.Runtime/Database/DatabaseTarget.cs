@@ -61,6 +61,13 @@ internal sealed class DatabaseTarget : IAsyncDisposable
         builder.CommandTimeout = options.CommandTimeoutSeconds;
         builder.Timeout = options.ConnectTimeoutSeconds;
         builder.MaxPoolSize = options.MaxPoolSize;
+        // Every statement here is a short OLTP one; PostgreSQL's JIT would compile one whose estimated cost only looks
+        // large (an index scan with an OR'd access predicate) and spend 10-40 ms doing it. A URL that names jit wins.
+        if (builder.Options?.Contains("jit", StringComparison.Ordinal) != true)
+        {
+            builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c jit=off" : builder.Options + " -c jit=off";
+        }
+
         if (builder.MaxAutoPrepare == 0)
         {
             builder.MaxAutoPrepare = options.MaxAutoPrepare;

@@ -75,7 +75,27 @@ public sealed class VisibilityInSqlTests(PostgresServer postgres)
         Assert.Equal(assigned.Order(), swList.GetProperty("items").EnumerateArray().Select(c => Guid.Parse(c.Id())).Order());
         var cwList = await app.Client("cw-1", ["caseworker"], "BFC").GetFromJsonAsync<JsonElement>("/api/cases?court=BFC&status=APPLICATION&pageSize=50", Ct);
         Assert.Equal(2_500, cwList.GetProperty("total").GetInt64());
+        Assert.True(cwList.GetProperty("totalIsExact").GetBoolean());
         Assert.Equal(cwRows, cwList.GetProperty("items").EnumerateArray().Select(c => Guid.Parse(c.Id())));
+
+        // The count stops at ListCases.CountLimit (10,000): exact at the limit, flagged inexact beyond it.
+        var admin = app.Admin();
+        var atLimit = await admin.GetFromJsonAsync<JsonElement>("/api/cases?pageSize=1", Ct);
+        Assert.Equal(ListCases.CountLimit, atLimit.GetProperty("total").GetInt64());
+        Assert.True(atLimit.GetProperty("totalIsExact").GetBoolean());
+        await using (var oneMore = app.Database.CreateCommand("""
+            INSERT INTO adoption.cases (id, case_number, court_code, case_year, case_sequence, ccd_reference, status,
+                applicant_name, child_name, version, created_at, created_by, updated_at, updated_by)
+            VALUES (gen_random_uuid(), 'BFC/2027/00001', 'BFC', 2027, 1, 1000000000099999, 'APPLICATION', 'a', 'c', 1,
+                    timestamp '2027-01-01', 'seed', timestamp '2027-01-01', 'seed')
+            """))
+        {
+            await oneMore.ExecuteNonQueryAsync(Ct);
+        }
+
+        var beyond = await admin.GetFromJsonAsync<JsonElement>("/api/cases?pageSize=1", Ct);
+        Assert.Equal(ListCases.CountLimit, beyond.GetProperty("total").GetInt64());
+        Assert.False(beyond.GetProperty("totalIsExact").GetBoolean());
     }
 
     private static async Task<List<Guid>> RunPageAsync(AdoptionApp app, Caller caller, CaseListQuery query)
