@@ -30,7 +30,7 @@ public sealed class CrashTests(PostgresServer postgres)
             var run = new Workload(log, operations, clients: 8, _ => address).RunAsync(cancellationToken);
             for (var kill = 1; kill <= kills; kill++)
             {
-                await WaitUntilAsync(() => log.Completed >= operations * kill / (kills + 1) || run.IsCompleted, TimeSpan.FromMinutes(10));
+                await WaitUntilAsync(() => log.Completed >= operations * kill / (kills + 1) || run.IsCompleted, TimeSpan.FromMinutes(30));
                 Assert.False(run.IsCompleted, $"the load ended before kill {kill}: {log.Summary()}");
                 service.Kill();
                 await service.DisposeAsync();
