@@ -29,10 +29,27 @@ internal sealed class CcdUserResolver(UserInfoClient userInfo) : ICcdUserResolve
             (firstName, lastName) = await userInfo.NamesAsync(id, BearerToken(context), cancellationToken);
         }
 
-        var user = new CcdUser(id, firstName ?? string.Empty, lastName ?? string.Empty, All(identity, "roles"), All(identity, "courts"));
+        var user = new CcdUser(
+            Recordable(id, "user id", MaxIdLength), Recordable(firstName ?? string.Empty, "first name", MaxNameLength),
+            Recordable(lastName ?? string.Empty, "last name", MaxNameLength), All(identity, "roles"), All(identity, "courts"));
         context.Items[ItemKey] = user;
         return user;
     }
+
+    /// <summary>The widths of <c>case_event.user_id</c> and of the user name columns, in characters.</summary>
+    private const int MaxIdLength = 64;
+
+    private const int MaxNameLength = 255;
+
+    /// <summary>
+    /// The identity is recorded with every event (and in services' actor columns): a verified token whose user id or
+    /// names cannot be stored (too long, or holding U+0000, which PostgreSQL refuses) is refused here, before anything
+    /// runs, rather than failing the write as a 500.
+    /// </summary>
+    private static string Recordable(string value, string what, int maxLength) =>
+        value.Contains('\0', StringComparison.Ordinal) || (value.Length > maxLength && value.EnumerateRunes().Count() > maxLength)
+            ? throw Unauthenticated($"The token's {what} cannot be recorded: it is longer than {maxLength} characters or holds U+0000.")
+            : value;
 
     private static string? First(ClaimsIdentity identity, string type) =>
         identity.FindFirst(type)?.Value is { Length: > 0 } value ? value : null;

@@ -139,7 +139,7 @@ internal static class AdoptionInvalidCorpus
         // --- List: query values out of range.
         foreach (var (query, field) in new[]
         {
-            ("court=bfc", "court"), ("court=B", "court"), ("court=%27%3B--", "court"), ("status=OPEN", "status"), ("status=application", "status"),
+            ("court=bfc", "court"), ("court=B", "court"), ("court=ZZZ", "court"), ("court=%27%3B--", "court"), ("status=OPEN", "status"), ("status=application", "status"),
             ("page=0", "page"), ("page=-1", "page"), ("page=abc", "page"), ("page=1.5", "page"), ("page=99999999999", "page"),
             ("pageSize=0", "pageSize"), ("pageSize=101", "pageSize"), ("pageSize=%2B5", "pageSize"), ("page=%D9%A1", "page"),
         })
@@ -293,10 +293,11 @@ internal static class AdoptionInvalidCorpus
         Add("patch_document_as_social_worker", Api("PATCH", "/api/cases/{case}/documents/{document}", """{"uploadStatus":"UPLOADED"}""", TestTokens.User("sw-1", ["social-worker"])), 403, null);
         Add("audit_as_social_worker", Api("GET", "/api/cases/{case}/audit", null, TestTokens.User("sw-1", ["social-worker"])), 403, null);
 
-        // --- A user token whose id cannot be recorded (the actor columns hold 64 characters).
+        // --- A user token whose id cannot be recorded (the actor columns hold 64 characters, and no text column U+0000).
         var longUser = TestTokens.User(new string('u', 65), ["admin"]);
         Add("create_as_user_with_overlong_id", Api("POST", "/api/cases", ValidCreate, longUser), 401, null);
         Add("patch_as_user_with_overlong_id", Api("PATCH", "/api/cases/{case}", """{"childName":"X","version":1}""", longUser), 401, null);
+        Add("create_as_user_whose_id_holds_nul", Api("POST", "/api/cases", ValidCreate, TestTokens.User("admin\u0000x", ["admin"])), 401, null);
 
         // --- Callbacks: the request's shape.
         foreach (var (json, field) in new[]

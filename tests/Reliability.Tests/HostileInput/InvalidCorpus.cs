@@ -206,6 +206,18 @@ internal static class InvalidCorpus
         }, 400);
         AddAuthentication(cases, "submit", () => Submit(create));
 
+        // --- Submit: a verified user token whose identity cannot be recorded with the event (user_id varchar(64), names varchar(255), no U+0000).
+        (string Label, string Token)[] unrecordableUsers =
+        [
+            ("user_id_over_64", TestTokens.User(new string('u', 65))), ("user_id_with_nul", TestTokens.User("user\u0000x")),
+            ("first_name_over_255", TestTokens.User("user-1", firstName: new string('f', 256), lastName: "L")),
+            ("last_name_with_nul", TestTokens.User("user-1", firstName: "F", lastName: "a\u0000b")),
+        ];
+        foreach (var (label, token) in unrecordableUsers)
+        {
+            Add($"submit_{label}", Submit(create) with { Headers = [new("Authorization", "Bearer " + token)] }, 401);
+        }
+
         // --- Submit: requests that conflict with what is stored.
         Add("submit_update_of_unknown_case", Submit(Set(Update(), "case_details.id", CorpusStore.Absent).Replace(
             $"\"id\":{CorpusStore.Existing}", $"\"id\":{CorpusStore.Absent}", StringComparison.Ordinal)), 404);
