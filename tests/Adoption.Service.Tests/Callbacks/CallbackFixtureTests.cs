@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Adoption.Service.Tests.Support;
+using Ccd.Runtime.Hosting;
 using Ccd.Testing;
 using Xunit;
 
@@ -74,6 +75,15 @@ public sealed class CallbackFixtureTests(PostgresServer postgres)
 
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
         Assert.Equal(["The hearing date 2026-03-18 gives less than 21 days' notice."], answer["warnings"]!.AsArray().Select(w => w!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task a_minimum_notice_out_of_range_stops_start_up_naming_the_key()
+    {
+        var refused = await Assert.ThrowsAsync<CcdStartupException>(() =>
+            AdoptionApp.StartAsync(postgres, configuration: new Dictionary<string, string?> { ["Adoption:Hearings:MinimumNoticeDays"] = "-1" }));
+
+        Assert.Contains("Adoption:Hearings:MinimumNoticeDays", refused.Message, StringComparison.Ordinal);
     }
 
     private static string[] Strings(JsonNode array) => array.AsArray().Select(item => item!.GetValue<string>()).ToArray();

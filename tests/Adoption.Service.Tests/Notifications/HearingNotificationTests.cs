@@ -7,6 +7,7 @@ using Adoption.Service.Tests.Support;
 using Ccd.Runtime.Jobs;
 using Ccd.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace Adoption.Service.Tests.Notifications;
@@ -222,5 +223,28 @@ public sealed class HearingNotificationTests(PostgresServer postgres)
         Assert.Equal(HttpStatusCode.OK, withoutDate.StatusCode);
         Assert.Equal(JsonValueKind.Null, (await withoutDate.JsonAsync()).GetProperty("hearingDate").ValueKind);
         Assert.Equal(1, await app.CountAsync("SELECT count(*) FROM ccd.jobs WHERE payload = '{\"caseId\": \"" + created.Id() + "\", \"hearingDate\": null}'::jsonb"));
+    }
+
+    [Fact]
+    public async Task the_notification_is_logged_in_one_line_of_ids_without_the_cases_data()
+    {
+        var logs = new LogCapture();
+        await using var app = await AdoptionApp.StartAsync(postgres, configuration: new Dictionary<string, string?>
+        {
+            ["Ccd:Jobs:Enabled"] = "false",
+            ["Logging:LogLevel:Adoption.Service"] = "Information",
+        }, services: services => services.AddSingleton<ILoggerProvider>(logs));
+        var (id, reference) = await CaseReadyForHearingAsync(app);
+        await ListThroughCcdAsync(app, reference);
+
+        await Worker(app).RunDueAsync(Ct);
+
+        var line = Assert.Single(logs.Lines, l => l.Category.EndsWith("TableNotificationSender", StringComparison.Ordinal)).Message;
+        Assert.Contains("sw-1", line, StringComparison.Ordinal);
+        Assert.Contains(id, line, StringComparison.Ordinal);
+        foreach (var caseData in new[] { "Alex Morgan", "Sam Morgan", "BFC/2026/00001", HearingDate, reference.ToString(CultureInfo.InvariantCulture) })
+        {
+            Assert.DoesNotContain(caseData, line, StringComparison.Ordinal);
+        }
     }
 }

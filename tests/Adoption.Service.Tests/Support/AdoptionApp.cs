@@ -35,12 +35,16 @@ internal sealed class AdoptionApp : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<AdoptionApp> StartAsync(PostgresServer postgres, DateTimeOffset? now = null, IDictionary<string, string?>? configuration = null)
+    public static async Task<AdoptionApp> StartAsync(
+        PostgresServer postgres, DateTimeOffset? now = null, IDictionary<string, string?>? configuration = null, Action<IServiceCollection>? services = null)
     {
         var connectionString = await postgres.CreateDatabaseAsync(AdoptionHost.Migrations);
         var time = new FakeTimeProvider(now ?? DefaultNow);
-        var app = await TestServiceApp.StartAsync(AdoptionHost.Definition, connectionString, configuration,
-            services => services.AddSingleton<TimeProvider>(time));
+        var app = await TestServiceApp.StartAsync(AdoptionHost.Definition, connectionString, configuration, collection =>
+        {
+            collection.AddSingleton<TimeProvider>(time);
+            services?.Invoke(collection);
+        });
         return new AdoptionApp(app, NpgsqlDataSource.Create(connectionString), time, connectionString);
     }
 
