@@ -11,7 +11,8 @@ namespace Adoption.Service.Retention;
 /// Disposes of an adoption case's own rows once its record period has ended, inside the runtime's disposal
 /// transaction. The audit log is append-only and its rows point at the case row, so the case row stays as an
 /// anonymised, soft-deleted stub (case number, court and status, no names or contact details) that the
-/// untouched audit trail and the appended disposal row refer to; assignments and document metadata go.
+/// untouched audit trail and the appended disposal row refer to; assignments, document metadata and the
+/// notifications sent about the case go.
 /// </summary>
 internal static class AdoptionRecordDisposal
 {
@@ -28,8 +29,9 @@ internal static class AdoptionRecordDisposal
 
     private const string DeleteRowsSql = """
         WITH assignments AS (DELETE FROM adoption.case_assignments WHERE case_id = @id RETURNING 1),
-             documents AS (DELETE FROM adoption.documents WHERE case_id = @id RETURNING 1)
-        SELECT (SELECT count(*) FROM assignments), (SELECT count(*) FROM documents)
+             documents AS (DELETE FROM adoption.documents WHERE case_id = @id RETURNING 1),
+             notifications AS (DELETE FROM adoption.notifications WHERE case_id = @id RETURNING 1)
+        SELECT (SELECT count(*) FROM assignments), (SELECT count(*) FROM documents), (SELECT count(*) FROM notifications)
         """;
 
     // A soft delete keeps its original time and actor; the version moves on as for any write.
@@ -62,12 +64,13 @@ internal static class AdoptionRecordDisposal
         var now = UtcClock.Truncate(disposal.Now.UtcDateTime);
         long assignments;
         long documents;
+        long notifications;
         await using (var delete = Command(disposal, DeleteRowsSql))
         {
             delete.Parameters.AddWithValue("id", id);
             await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
-            (assignments, documents) = (reader.GetInt64(0), reader.GetInt64(1));
+            (assignments, documents, notifications) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
         }
 
         await using (var anonymise = Command(disposal, AnonymiseSql))
@@ -90,6 +93,7 @@ internal static class AdoptionRecordDisposal
                 ["resolvedTtl"] = disposal.ResolvedTtl.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ["assignmentsDeleted"] = assignments,
                 ["documentsDeleted"] = documents,
+                ["notificationsDeleted"] = notifications,
             }), cancellationToken);
         return true;
     }
