@@ -41,11 +41,17 @@ public sealed partial class SubmitTelemetryTests(PostgresServer postgres)
 
         var request = await EventuallyAsync(() => Task.FromResult(spans.FirstOrDefault(span =>
             span.Kind == ActivityKind.Server && span.DisplayName.Contains("/ccd-persistence/cases", StringComparison.Ordinal))));
-        var sql = spans.Where(span => span.Source.Name == "Npgsql" && span.TraceId == request.TraceId).ToList();
+        // The event's writes are among the request's own database spans: the case row and its history row. Spans
+        // reach the processor as each one ends, so wait for both rather than assume their order.
+        var sql = await EventuallyAsync(() =>
+        {
+            var inTrace = spans.Where(span => span.Source.Name == "Npgsql" && span.TraceId == request.TraceId).ToList();
+            var complete = inTrace.Any(span => Statement(span).Contains("ccd.case_event", StringComparison.Ordinal))
+                && inTrace.Any(span => Statement(span).Contains("ccd.case_data", StringComparison.Ordinal));
+            return Task.FromResult(complete ? inTrace : null);
+        });
         Assert.All(sql, span => Assert.Equal(ActivityKind.Client, span.Kind));
-        // The event's writes are among them: the case row and its history row, in the request's own trace.
-        Assert.Contains(sql, span => Statement(span).Contains("ccd.case_event", StringComparison.Ordinal));
-        Assert.Contains(sql, span => Statement(span).Contains("ccd.case_data", StringComparison.Ordinal));
+        Assert.All(sql, span => Assert.Equal(request.TraceId, span.TraceId));
     }
 
     [Fact]
