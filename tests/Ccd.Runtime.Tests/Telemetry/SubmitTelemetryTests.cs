@@ -35,12 +35,16 @@ public sealed partial class SubmitTelemetryTests(PostgresServer postgres)
         await using var app = await TestServiceApp.StartAsync(Host, await postgres.CreateDatabaseAsync(), TestService.BlobTypeConfiguration(),
             services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new Collector(spans))));
         using var ccd = new CcdApi(app.CreateCcdClient());
+        // The caller's W3C trace context: the submit joins this trace, which tells its spans from those of other
+        // tests running at the same time (listeners are process-wide).
+        var trace = ActivityTraceId.CreateRandom();
+        ccd.Client.DefaultRequestHeaders.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
 
         var created = await ccd.SubmitAsync(Payloads.Create(Payloads.NewReference(), TestService.BlobType, "create", new JsonObject { ["note"] = "traced" }));
         Assert.Equal(HttpStatusCode.Created, created.Status);
 
         var request = await EventuallyAsync(() => Task.FromResult(spans.FirstOrDefault(span =>
-            span.Kind == ActivityKind.Server && span.DisplayName.Contains("/ccd-persistence/cases", StringComparison.Ordinal))));
+            span.Kind == ActivityKind.Server && span.TraceId == trace && span.DisplayName.Contains("/ccd-persistence/cases", StringComparison.Ordinal))));
         // The event's writes are among the request's own database spans: the case row and its history row. Spans
         // reach the processor as each one ends, so wait for both rather than assume their order.
         var sql = await EventuallyAsync(() =>
