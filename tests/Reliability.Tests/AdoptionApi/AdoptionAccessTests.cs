@@ -96,7 +96,7 @@ public sealed class AdoptionAccessTests(PostgresServer postgres)
 
     [Theory]
     [MemberData(nameof(Roles))]
-    public async Task for_every_role_an_invisible_case_is_indistinguishable_from_an_absent_one_and_no_answer_leaks_it(string role)
+    public async Task for_every_role_an_invisible_case_is_indistinguishable_from_an_absent_one_no_answer_leaks_it_and_sub_resources_obey_the_role(string role)
     {
         await using var service = await StartAsync(postgres);
         using var client = service.CreateClient();
@@ -169,6 +169,29 @@ public sealed class AdoptionAccessTests(PostgresServer postgres)
                     AssertReveals(other, read, revealed: false);
                 }
             }
+        }
+
+        // The sub-resources of a case it can see (RoleMatrixTests covers the case itself): assignments and document
+        // progress belong to case managers (admin, caseworker of the court); the others are refused and write nothing.
+        var manages = role is "admin" or "caseworker";
+        foreach (var seen in visible)
+        {
+            var beforeWrites = await StoreSnapshot.TakeAsync(service.DataSource);
+            (string Method, string Path, string? Json, int Allowed)[] writes =
+            [
+                ("POST", "/api/cases/{case}/assignments", """{"userId":"extra-1","role":"cafcass"}""", 201),
+                ("PATCH", "/api/cases/{case}/documents/{document}", """{"uploadStatus":"UPLOADED"}""", 200),
+                ("DELETE", "/api/cases/{case}/documents/{document}", null, 204),
+                ("DELETE", "/api/cases/{case}/assignments/{assignment}", null, 204),
+            ];
+            foreach (var (method, path, json, allowed) in writes)
+            {
+                var reply = await Send(client, Api(method, seen.Resolve(path), json, token));
+                Assert.True(reply.Code == (manages ? allowed : 403), $"{role}: {method} {path} on a case it can see: {reply}");
+            }
+
+            var changed = beforeWrites.Differences(await StoreSnapshot.TakeAsync(service.DataSource));
+            Assert.True(manages == (changed.Count > 0), $"{role}: the refused writes changed {string.Join("; ", changed)}");
         }
     }
 
