@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Adoption.Service.Tests.Support;
 using Ccd.Runtime.Hosting;
+using Ccd.Runtime.Persistence;
 using Ccd.Testing;
 using Xunit;
 
@@ -75,6 +76,25 @@ public sealed class CallbackFixtureTests(PostgresServer postgres)
 
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
         Assert.Equal(["The hearing date 2026-03-18 gives less than 21 days' notice."], answer["warnings"]!.AsArray().Select(w => w!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task an_application_submitted_with_the_prefilled_court_is_filed_in_that_court()
+    {
+        await using var app = await AdoptionApp.StartAsync(postgres);
+        using var client = app.App.CreateClient(TestTokens.User("caseworker-1", ["caseworker"], ["MFC"]), TestTokens.Service());
+        var request = JsonNode.Parse("""
+            {"case_details": {"jurisdiction": "ADOPTION", "case_type_id": "A58", "case_data": {}}, "event_id": "submitApplication"}
+            """)!;
+        using var started = await client.PostAsync(new Uri("/callbacks/about-to-start", UriKind.Relative), Body(request), Ct);
+        var data = JsonNode.Parse(await started.Content.ReadAsStringAsync(Ct))!["data"]!.AsObject().DeepClone().AsObject();
+        data["applicantName"] = "Jo Bloggs";
+        data["childName"] = "Max Bloggs";
+
+        var (status, body) = await CcdClient.For(app, "caseworker-1", ["caseworker"], "MFC").CreateAsync(CaseReference.Mint(), data);
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("MFC/2026/00001", body!["case_details"]!["case_data"]!["caseNumber"]!.GetValue<string>());
     }
 
     [Fact]
