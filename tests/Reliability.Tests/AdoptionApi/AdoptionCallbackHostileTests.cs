@@ -84,7 +84,7 @@ public sealed class AdoptionCallbackHostileTests(PostgresServer postgres, Adopti
             }
         }
 
-        foreach (var (label, text) in HostileValues.All.Where(hostile => hostile.Text.Length > 0))
+        foreach (var (label, _) in HostileValues.All.Where(hostile => hostile.Text.Length > 0))
         {
             data.Add("case_data_key", label);
         }
