@@ -155,6 +155,27 @@ public sealed class A58RetentionTests(PostgresServer postgres)
         Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM adoption.notifications WHERE case_id = @id", ("id", ordered.Id)));
     }
 
+    [Fact]
+    public async Task an_imported_case_the_service_never_wrote_is_kept_for_100_years_from_creation_then_disposed_of_without_an_audit_row()
+    {
+        await using var app = await AdoptionApp.StartAsync(postgres);
+        // Cases copied from central CCD by import: history only, no adoption rows. One created 101 years ago, one 30.
+        var old = StoreSeed.Reference(1);
+        var recent = StoreSeed.Reference(2);
+        var now = app.Time.GetUtcNow().UtcDateTime;
+        await StoreSeed.AddCaseAsync(app.Database, old, "A58", events: 3, now.AddYears(-101), DateOnly.FromDateTime(now).AddDays(-1), internalId: 9001);
+        await StoreSeed.AddCaseAsync(app.Database, recent, "A58", events: 3, now.AddYears(-30), DateOnly.FromDateTime(now).AddDays(-1), internalId: 9002);
+        var audit = await app.CountAsync("SELECT count(*) FROM adoption.audit_log");
+
+        var report = await Runner(app).RunAsync(dryRun: false, Ct);
+
+        Assert.Equal([old], report.Disposed.Select(c => c.Reference));
+        Assert.Equal([recent], report.Retained.Select(c => c.Reference));
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM ccd.case_data WHERE reference = @r", ("r", old)));
+        Assert.Equal(3, await app.CountAsync("SELECT count(*) FROM ccd.case_event WHERE case_reference = @r", ("r", recent)));
+        Assert.Equal(audit, await app.CountAsync("SELECT count(*) FROM adoption.audit_log"));
+    }
+
     private static RetentionRun Runner(AdoptionApp app) => new(
         app.App.Services.GetRequiredService<NpgsqlDataSource>(),
         app.Time,
