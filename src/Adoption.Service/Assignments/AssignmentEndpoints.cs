@@ -58,11 +58,7 @@ internal static class AssignmentEndpoints
         var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
         await writes.RunAsync(
             new AdoptionWrite(A58.Events.RevokeAssignment, reference, caller),
-            async write =>
-            {
-                await AssignmentWrites.RevokeAsync(write, caseId, assignment);
-                return true;
-            },
+            write => AssignmentWrites.RevokeAsync(write, caseId, assignment),
             cancellationToken);
         return TypedResults.NoContent();
     }

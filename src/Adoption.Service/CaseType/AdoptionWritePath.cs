@@ -30,6 +30,14 @@ internal sealed class AdoptionWritePath(ICcdEventSubmitter submitter)
             ? result
             : throw new InvalidOperationException($"The {write.EventId} event was refused: {string.Join("; ", outcome.Errors.Concat(outcome.Warnings))}");
     }
+
+    /// <summary>A write whose body returns nothing (a removal or a delete).</summary>
+    public Task RunAsync(AdoptionWrite write, Func<AdoptionWriteContext, Task> body, CancellationToken cancellationToken) =>
+        RunAsync(write, async context =>
+        {
+            await body(context);
+            return true;
+        }, cancellationToken);
 }
 
 /// <summary>What a write is: its A58 event, the case's CCD reference (null for a new case, which the runtime mints), and who asks.</summary>

@@ -136,11 +136,7 @@ internal static class CaseEndpoints
         var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
         await writes.RunAsync(
             new AdoptionWrite(A58.Events.DeleteCase, reference, caller),
-            async write =>
-            {
-                await DeleteCase.ExecuteAsync(write, caseId, expected, time);
-                return true;
-            },
+            write => DeleteCase.ExecuteAsync(write, caseId, expected, time),
             cancellationToken);
         return TypedResults.NoContent();
     }

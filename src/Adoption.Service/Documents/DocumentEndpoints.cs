@@ -78,11 +78,7 @@ internal static class DocumentEndpoints
         var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
         await writes.RunAsync(
             new AdoptionWrite(A58.Events.UpdateDocument, reference, caller),
-            async write =>
-            {
-                await DocumentWrites.DeleteAsync(write, caseId, document);
-                return true;
-            },
+            write => DocumentWrites.DeleteAsync(write, caseId, document),
             cancellationToken);
         return TypedResults.NoContent();
     }
