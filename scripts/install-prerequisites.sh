@@ -9,6 +9,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+# promtool and a real Prometheus for the tests of deploy/ (alert unit tests, scrape test).
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing: ${need[*]}; run as root or install them (apt-get install ${need[*]})" >&2
