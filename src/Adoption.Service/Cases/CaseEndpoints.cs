@@ -136,7 +136,7 @@ internal static class CaseEndpoints
         var (reference, _) = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
         await writes.RunAsync(
             new AdoptionWrite(A58.Events.DeleteCase, reference, caller),
-            write => DeleteCase.ExecuteAsync(write, caseId, expected, time),
+            write => DeleteCase.ExecuteAsync(write, caseId, expected),
             cancellationToken);
         return TypedResults.NoContent();
     }

@@ -2,7 +2,6 @@ using Adoption.Service.Access;
 using Adoption.Service.Audit;
 using Adoption.Service.CaseType;
 using Adoption.Service.Http;
-using Ccd.Runtime.SearchIndexing;
 using NpgsqlTypes;
 
 namespace Adoption.Service.Cases;
@@ -16,7 +15,7 @@ internal static class DeleteCase
         WHERE c.id = @id AND c.version = @version AND {CaseAccessSql.Visible} AND {CaseAccessSql.MayManage}
         """;
 
-    public static async Task ExecuteAsync(AdoptionWriteContext write, Guid id, int expectedVersion, TimeProvider time)
+    public static async Task ExecuteAsync(AdoptionWriteContext write, Guid id, int expectedVersion)
     {
         var locked = await LockedCase.LockAsync(write, id);
         if (!locked.Can.MayManage)
@@ -41,7 +40,8 @@ internal static class DeleteCase
             write.Now, write.Caller.Id, "case.deleted", "case", id, id,
             new Dictionary<string, object?> { ["caseNumber"] = locked.Case.CaseNumber, ["version"] = expectedVersion }), write.CancellationToken);
 
-        // In the same transaction: CCD reads stop serving the case and its search documents are queued for deletion.
-        await CaseRemoval.RemoveAsync(write.Connection, write.Transaction, write.Reference, time, write.CancellationToken);
+        // The runtime removes the case in the same transaction, once the event is written: CCD reads stop serving it
+        // and its search documents are queued for deletion.
+        write.RemoveCase = true;
     }
 }

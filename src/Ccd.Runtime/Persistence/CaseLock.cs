@@ -5,8 +5,8 @@ namespace Ccd.Runtime.Persistence;
 
 /// <summary>
 /// The case lock: a transaction-scoped advisory lock keyed by the case reference. A row lock would not do, because
-/// two concurrent creates of one reference have no row to lock yet. Every writer of a case (events from CCD or the
-/// service, supplementary data) takes it first, so all work on one case is serialised, across every replica.
+/// two concurrent creates of one reference have no row to lock yet. Every writer of a case takes it first, through
+/// <see cref="CaseWritePipeline"/>, so all work on one case is serialised, across every replica.
 /// References are 16-digit numbers, so the key never meets the migration runner's small constant key.
 /// </summary>
 internal static class CaseLock
@@ -23,11 +23,14 @@ internal static class CaseLock
     /// <summary>A committed event's key, what it was for and what was answered.</summary>
     public sealed record StoredKey(long Reference, string? Fingerprint, byte[]? ResponseBody);
 
-    /// <summary>Takes the lock, then reads the case and (when given) the event already committed under <paramref name="key"/>, in one round trip.</summary>
+    /// <summary>
+    /// Takes the lock, then reads the case and (when given) the event already committed under <paramref name="key"/>,
+    /// in one round trip. The wait for the lock may last <paramref name="timeoutSeconds"/>.
+    /// </summary>
     public static async Task<(StoredCase? Case, StoredKey? Key)> LockAndLoadAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, long reference, Guid? key, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long reference, Guid? key, int timeoutSeconds, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        await using var batch = new NpgsqlBatch(connection, transaction) { Timeout = timeoutSeconds };
         batch.BatchCommands.Add(Command(LockSql, reference));
         batch.BatchCommands.Add(Command(LoadSql, reference));
         if (key is { } value)
@@ -67,11 +70,6 @@ internal static class CaseLock
             ? new StoredKey(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2))
             : null;
     }
-
-    /// <summary>Takes the lock and reads the case (no key), for writers that are not submits.</summary>
-    public static async Task<StoredCase?> LockAndLoadAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, long reference, CancellationToken cancellationToken) =>
-        (await LockAndLoadAsync(connection, transaction, reference, key: null, cancellationToken)).Case;
 
     private static NpgsqlBatchCommand Command(string sql, long reference)
     {

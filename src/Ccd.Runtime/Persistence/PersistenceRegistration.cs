@@ -28,6 +28,7 @@ internal static class PersistenceRegistration
 
         services.AddOptions<SubmissionOptions>().Bind(submission);
         services.AddSingleton<CaseGate>();
+        services.AddSingleton<CaseWritePipeline>();
         services.AddSingleton<CcdSubmission>();
         services.AddSingleton<ICcdEventSubmitter, CcdEventSubmitter>();
     }

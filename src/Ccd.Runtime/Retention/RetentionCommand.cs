@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Ccd.Runtime.Commands;
 using Ccd.Runtime.Database;
+using Ccd.Runtime.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,7 @@ internal static class RetentionCommand
             var options = app.Configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions();
             var runner = new RetentionRun(
                 app.Services.GetRequiredService<NpgsqlDataSource>(),
+                app.Services.GetRequiredService<CaseWritePipeline>(),
                 app.Services.GetRequiredService<TimeProvider>(),
                 app.Services.GetServices<ICaseRetentionPolicy>(),
                 options,

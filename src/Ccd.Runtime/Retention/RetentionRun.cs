@@ -1,4 +1,4 @@
-using Ccd.Runtime.SearchIndexing;
+using Ccd.Runtime.Persistence;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -11,6 +11,7 @@ namespace Ccd.Runtime.Retention;
 /// </summary>
 internal sealed class RetentionRun(
     NpgsqlDataSource dataSource,
+    CaseWritePipeline pipeline,
     TimeProvider time,
     IEnumerable<ICaseRetentionPolicy> policies,
     RetentionOptions options,
@@ -26,23 +27,9 @@ internal sealed class RetentionRun(
 
     private const string PopulationSql = "SELECT case_type_id, count(*) FROM ccd.case_data GROUP BY case_type_id";
 
-    // Same lock as the submission path, so no event can commit on a case while it is disposed of.
-    private const string LockSql = "SELECT pg_advisory_xact_lock(@reference)";
-
     // Re-read under the lock: an event since the candidate list may have moved the TTL on.
     private const string RecheckSql = """
         SELECT case_type_id, created_date, resolved_ttl FROM ccd.case_data WHERE reference = @reference AND resolved_ttl < @today
-        """;
-
-    // Everything the store holds for the case except the search queue row and its tombstone, which carry the
-    // deletion of its documents to the indexes (CaseRemoval queued it above).
-    private const string DeleteSql = """
-        DELETE FROM ccd.case_event_significant_items WHERE case_event_id IN (SELECT id FROM ccd.case_event WHERE case_reference = @reference);
-        DELETE FROM ccd.case_event WHERE case_reference = @reference;
-        DELETE FROM ccd.message_queue_candidates WHERE reference = @reference;
-        DELETE FROM ccd.jobs WHERE case_reference = @reference;
-        DELETE FROM ccd.es_dead_letter_queue WHERE reference = @reference;
-        DELETE FROM ccd.case_data WHERE reference = @reference;
         """;
 
     public async Task<RetentionReport> RunAsync(bool dryRun, CancellationToken cancellationToken)
@@ -103,46 +90,49 @@ internal sealed class RetentionRun(
         }
     }
 
+    // One write of the case pipeline: under the case lock, so no event can commit on a case while it is disposed of.
     private async Task<RetentionDecision?> DisposeAsync(RetentionCandidate candidate, DateOnly today, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var caseLock = Command(connection, transaction, LockSql, candidate.Reference, today))
+        var decision = await pipeline.RunAsync<RetentionDecision?>(candidate.Reference, key: null, async write =>
         {
-            await caseLock.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        CaseDisposal disposal;
-        await using (var recheck = Command(connection, transaction, RecheckSql, candidate.Reference, today))
-        await using (var reader = await recheck.ExecuteReaderAsync(cancellationToken))
-        {
-            if (!await reader.ReadAsync(cancellationToken))
+            CaseDisposal disposal;
+            await using (var recheck = Command(write.Connection, write.Transaction, RecheckSql, candidate.Reference, today))
+            await using (var reader = await recheck.ExecuteReaderAsync(write.CancellationToken))
             {
-                return null; // disposed of by another run, or given a later TTL since the list was read
+                if (!await reader.ReadAsync(write.CancellationToken))
+                {
+                    return null; // disposed of by another run, or given a later TTL since the list was read
+                }
+
+                disposal = new CaseDisposal(candidate.Reference, reader.GetString(0), reader.GetDateTime(1), reader.GetFieldValue<DateOnly>(2), time.GetUtcNow(), write.Connection, write.Transaction);
             }
 
-            disposal = new CaseDisposal(candidate.Reference, reader.GetString(0), reader.GetDateTime(1), reader.GetFieldValue<DateOnly>(2), time.GetUtcNow(), connection, transaction);
-        }
+            var policy = policies.FirstOrDefault(p => string.Equals(p.CaseTypeId, candidate.CaseTypeId, StringComparison.Ordinal));
+            var decided = policy is null ? RetentionDecision.Dispose : await policy.DisposeOfCaseAsync(disposal, write.CancellationToken);
+            if (decided == RetentionDecision.Retain)
+            {
+                write.Complete();
+            }
+            else
+            {
+                await write.DisposeOfAsync();
+            }
 
-        var policy = policies.FirstOrDefault(p => string.Equals(p.CaseTypeId, candidate.CaseTypeId, StringComparison.Ordinal));
-        var decision = policy is null ? RetentionDecision.Dispose : await policy.DisposeOfCaseAsync(disposal, cancellationToken);
-        if (decision == RetentionDecision.Retain)
+            return decided;
+        }, cancellationToken);
+
+        switch (decision)
         {
-            await transaction.CommitAsync(cancellationToken);
-            RetentionMetrics.CaseRetained(candidate.CaseTypeId);
-            logger.LogInformation("Retention kept case {Reference} of {CaseType}: its policy retains it", candidate.Reference, candidate.CaseTypeId);
-            return decision;
+            case RetentionDecision.Retain:
+                RetentionMetrics.CaseRetained(candidate.CaseTypeId);
+                logger.LogInformation("Retention kept case {Reference} of {CaseType}: its policy retains it", candidate.Reference, candidate.CaseTypeId);
+                break;
+            case RetentionDecision.Dispose:
+                RetentionMetrics.CaseDisposed(candidate.CaseTypeId);
+                logger.LogInformation("Retention disposed of case {Reference} of {CaseType} (resolved TTL {ResolvedTtl})", candidate.Reference, candidate.CaseTypeId, candidate.ResolvedTtl);
+                break;
         }
 
-        await CaseRemoval.RemoveAsync(connection, transaction, candidate.Reference, time, cancellationToken);
-        await using (var delete = Command(connection, transaction, DeleteSql, candidate.Reference, today))
-        {
-            await delete.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        RetentionMetrics.CaseDisposed(candidate.CaseTypeId);
-        logger.LogInformation("Retention disposed of case {Reference} of {CaseType} (resolved TTL {ResolvedTtl})", candidate.Reference, candidate.CaseTypeId, candidate.ResolvedTtl);
         return decision;
     }
 

@@ -3,21 +3,12 @@ using Ccd.Runtime.CaseTypes;
 using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Problems;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Ccd.Runtime.Submission;
 
-/// <summary>The service's own events, through <see cref="EventCommit"/> like CCD's submits.</summary>
-internal sealed class CcdEventSubmitter(
-    NpgsqlDataSource dataSource,
-    CaseTypeCatalog catalog,
-    TimeProvider time,
-    CaseGate gate,
-    IServiceScopeFactory scopes) : ICcdEventSubmitter
+/// <summary>The service's own events, as steps of the <see cref="CaseWritePipeline"/> like CCD's submits.</summary>
+internal sealed class CcdEventSubmitter(CaseTypeCatalog catalog, CaseWritePipeline pipeline, IServiceScopeFactory scopes) : ICcdEventSubmitter
 {
-    // A minted reference that already exists is re-drawn; with 10^15 references a second clash means something is wrong.
-    private const int MintAttempts = 5;
-
     public async Task<ServiceEventResult> SubmitAsync(
         string caseTypeId, string eventId, long? reference, CcdUser user,
         Func<ServiceEventContext, Task<ServiceEventOutcome>> body, CancellationToken cancellationToken)
@@ -35,46 +26,60 @@ internal sealed class CcdEventSubmitter(
         }
 
         await using var scope = scopes.CreateAsyncScope();
-        // A new case's reference is minted under its lock below; only updates queue at the gate.
-        using var turn = reference is { } known ? await gate.EnterAsync(known, cancellationToken) : default(CaseGate.Turn?);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var (caseReference, existing) = await LockAsync(connection, transaction, reference, cancellationToken);
-        if (existing is not null && existing.Revision == int.MaxValue)
+        return await pipeline.RunAsync(
+            reference, key: null, write => RunAsync(write, reference is null, caseType, definition, user, body, scope.ServiceProvider), cancellationToken);
+    }
+
+    private static async Task<ServiceEventResult> RunAsync(
+        CaseWrite write, bool isCreate, CaseTypeDefinition caseType, EventDefinition definition, CcdUser user,
+        Func<ServiceEventContext, Task<ServiceEventOutcome>> body, IServiceProvider services)
+    {
+        var existing = write.Stored;
+        if (!isCreate && !write.IsLive)
         {
-            return Refused(caseReference, existing, [EventCommit.RevisionsExhausted], []);
+            throw ProblemException.NotFound($"Case {write.Reference} does not exist.");
         }
 
-        var now = WireFormat.ToDatabase(time.GetUtcNow());
+        if (!write.HasRevisionsFor(1))
+        {
+            throw ProblemException.Conflict(EventCommit.RevisionsExhausted);
+        }
+
+        var cancellationToken = write.CancellationToken;
         var jobs = new List<PendingJob>();
-        var core = new EventContextCore(caseReference, existing is null, new CcdEventDetails(caseTypeId, eventId, definition.Name, null, null),
-            user, connection, transaction, now, jobs);
+        var core = new EventContextCore(write.Reference, isCreate, new CcdEventDetails(caseType.Id, definition.Id, definition.Name, null, null),
+            user, write.Connection, write.Transaction, write.Now, jobs);
         var renderedBefore = existing is null
             ? null
-            : await caseType.RenderAsync(scope.ServiceProvider, caseReference, existing.State, existing.Data, connection, transaction, cancellationToken);
+            : await caseType.RenderAsync(services, write.Reference, existing.State, existing.Data, write.Connection, write.Transaction, cancellationToken);
         var outcome = await body(new ServiceEventContext(core, existing?.State, existing?.Data));
         if (outcome.Refused)
         {
-            return Refused(caseReference, existing, outcome.Errors, outcome.Warnings);
+            return Refused(write.Reference, existing, outcome.Errors, outcome.Warnings);
         }
 
         if (EventCommit.ValidateSignificantItem(outcome.SignificantItem) is { } itemError)
         {
-            return Refused(caseReference, existing, [itemError], []);
+            return Refused(write.Reference, existing, [itemError], []);
         }
 
         var state = outcome.State ?? existing?.State
-            ?? throw new InvalidOperationException($"The body of {eventId} must return a State when it creates a case.");
+            ?? throw new InvalidOperationException($"The body of {definition.Id} must return a State when it creates a case.");
         if (!caseType.IsKnownState(state))
         {
-            throw new InvalidOperationException($"'{state}' is not a state of case type {caseTypeId}.");
+            throw new InvalidOperationException($"'{state}' is not a state of case type {caseType.Id}.");
+        }
+
+        if (outcome.RemoveCase && !write.HasRevisionsFor(2))
+        {
+            throw ProblemException.Conflict(EventCommit.RevisionsExhausted);
         }
 
         var plan = new EventPlan
         {
             CaseType = caseType,
             Event = definition,
-            Reference = caseReference,
+            Reference = write.Reference,
             Existing = existing,
             RenderedBefore = renderedBefore,
             State = state,
@@ -93,36 +98,17 @@ internal sealed class CcdEventSubmitter(
             IdempotencyKey = null,
             Fingerprint = null,
             Jobs = jobs,
-            Now = now,
+            Now = write.Now,
         };
-        var prepared = await EventCommit.PrepareAsync(plan, scope.ServiceProvider, connection, transaction, cancellationToken);
-        await EventCommit.WriteAsync(plan, prepared, responseBody: null, connection, transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var prepared = await write.WriteEventAsync(plan, services, _ => null);
         var after = prepared.After;
-        return new ServiceEventResult(true, caseReference, after.Revision, after.Version, after.State, [], []);
-    }
-
-    private static async Task<(long Reference, StoredCase? Existing)> LockAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, long? reference, CancellationToken cancellationToken)
-    {
-        if (reference is { } given)
+        if (outcome.RemoveCase)
         {
-            var existing = await CaseLock.LockAndLoadAsync(connection, transaction, given, cancellationToken);
-            return existing is null || existing.Removed
-                ? throw ProblemException.NotFound($"Case {given} does not exist.")
-                : (given, existing);
+            await write.RemoveAsync();
+            after = after with { Revision = after.Revision + 1 };
         }
 
-        for (var attempt = 0; attempt < MintAttempts; attempt++)
-        {
-            var minted = CaseReference.Mint();
-            if (await CaseLock.LockAndLoadAsync(connection, transaction, minted, cancellationToken) is null)
-            {
-                return (minted, null);
-            }
-        }
-
-        throw new InvalidOperationException($"No unused case reference was found in {MintAttempts} attempts.");
+        return new ServiceEventResult(true, write.Reference, after.Revision, after.Version, after.State, [], []);
     }
 
     private static ServiceEventResult Refused(long reference, StoredCase? existing, IReadOnlyList<string> errors, IReadOnlyList<string> warnings) =>

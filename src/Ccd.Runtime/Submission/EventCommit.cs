@@ -85,19 +85,6 @@ internal static class EventCommit
         return new Prepared(after, rendered, blobChanged, !ReferenceEquals(after.SupplementaryData, existing.SupplementaryData));
     }
 
-    /// <summary>Writes the prepared event and its jobs on the event's transaction; returns the history row's id.</summary>
-    public static async Task<long> WriteAsync(
-        EventPlan plan, Prepared prepared, byte[]? responseBody, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        var write = new EventWrite(
-            plan.CaseType, plan.Event, prepared.After, plan.Existing is null, prepared.Rendered, plan.Existing?.State,
-            plan.User, plan.ProxiedBy, plan.MessageUserId, plan.Summary, plan.Description, plan.SignificantItem,
-            plan.IdempotencyKey, plan.Fingerprint, responseBody, plan.Jobs);
-        var eventId = await EventWriter.WriteAsync(connection, transaction, write, prepared.BlobChanged, prepared.SupplementaryChanged, cancellationToken);
-        await EventJobs.EnqueueAsync(connection, transaction, plan, eventId, cancellationToken);
-        return eventId;
-    }
-
     private static JsonObject WithServiceId(JsonObject supplementary, CaseTypeDefinition caseType)
     {
         if (caseType.HmctsServiceId is null || supplementary["HMCTSServiceId"]?.GetValueKind() == System.Text.Json.JsonValueKind.String

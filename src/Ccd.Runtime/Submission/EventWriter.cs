@@ -66,27 +66,28 @@ internal static class EventWriter
 
     /// <summary>Writes the event; returns the history row's id.</summary>
     public static async Task<long> WriteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, EventWrite write, bool blobChanged, bool supplementaryChanged, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, EventPlan write, EventCommit.Prepared prepared, byte[]? responseBody, CancellationToken cancellationToken)
     {
-        var after = write.After;
+        var after = prepared.After;
+        var isCreate = write.Existing is null;
         // For blob-stored case types the rendering is the blob itself: serialise it once for both columns.
-        var blobJson = write.IsCreate || blobChanged ? after.Data.ToJsonString() : null;
-        var renderedJson = ReferenceEquals(write.Rendered, after.Data) && blobJson is not null ? blobJson : write.Rendered.ToJsonString();
+        var blobJson = isCreate || prepared.BlobChanged ? after.Data.ToJsonString() : null;
+        var renderedJson = ReferenceEquals(prepared.Rendered, after.Data) && blobJson is not null ? blobJson : prepared.Rendered.ToJsonString();
         await using var batch = new NpgsqlBatch(connection, transaction);
 
-        var caseCommand = new NpgsqlBatchCommand(write.IsCreate ? InsertCaseSql : UpdateCaseSql);
+        var caseCommand = new NpgsqlBatchCommand(isCreate ? InsertCaseSql : UpdateCaseSql);
         var p = caseCommand.Parameters;
         p.Add(Long("reference", after.Reference));
         p.Add(new NpgsqlParameter("id", NpgsqlDbType.Bigint) { Value = (object?)after.InternalId ?? DBNull.Value });
         p.Add(Text("state", after.State));
         p.Add(JsonText("data", blobJson));
-        p.Add(Json("supplementary_data", write.IsCreate || supplementaryChanged ? after.SupplementaryData : null));
+        p.Add(Json("supplementary_data", isCreate || prepared.SupplementaryChanged ? after.SupplementaryData : null));
         p.Add(Text("security_classification", WireFormat.Classification(after.Classification)));
         p.Add(new NpgsqlParameter<int>("version", NpgsqlDbType.Integer) { TypedValue = after.Version });
         p.Add(new NpgsqlParameter<int>("revision", NpgsqlDbType.Integer) { TypedValue = after.Revision });
         p.Add(new NpgsqlParameter("resolved_ttl", NpgsqlDbType.Date) { Value = (object?)after.ResolvedTtl ?? DBNull.Value });
         p.Add(Timestamp("now", after.LastModified));
-        if (write.IsCreate)
+        if (isCreate)
         {
             p.Add(Text("jurisdiction", after.Jurisdiction));
             p.Add(Text("case_type_id", after.CaseTypeId));
@@ -122,10 +123,10 @@ internal static class EventWriter
         e.Add(Text("security_classification", WireFormat.Classification(after.Classification)));
         e.Add(new NpgsqlParameter("idempotency_key", NpgsqlDbType.Uuid) { Value = (object?)write.IdempotencyKey ?? DBNull.Value });
         e.Add(Text("fingerprint", write.Fingerprint));
-        e.Add(new NpgsqlParameter("response_body", NpgsqlDbType.Bytea) { Value = (object?)write.ResponseBody ?? DBNull.Value });
+        e.Add(new NpgsqlParameter("response_body", NpgsqlDbType.Bytea) { Value = (object?)responseBody ?? DBNull.Value });
         e.Add(Text("item_description", write.SignificantItem?.Description));
         e.Add(Text("item_url", write.SignificantItem?.Url));
-        e.Add(Json("message", write.Event.Publish ? OutboxMessage.Build(write) : null));
+        e.Add(Json("message", write.Event.Publish ? OutboxMessage.Build(write, prepared) : null));
         batch.BatchCommands.Add(eventCommand);
 
         var queueCommand = new NpgsqlBatchCommand(EnqueueSearchSql);

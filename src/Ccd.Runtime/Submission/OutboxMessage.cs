@@ -10,13 +10,13 @@ namespace Ccd.Runtime.Submission;
 /// </summary>
 internal static class OutboxMessage
 {
-    public static JsonObject Build(EventWrite write)
+    public static JsonObject Build(EventPlan write, EventCommit.Prepared prepared)
     {
         var data = new JsonObject();
         var definition = new JsonObject();
         foreach (var field in write.Event.PublishedFields)
         {
-            data[field.Name] = write.Rendered[field.Name]?.DeepClone();
+            data[field.Name] = prepared.Rendered[field.Name]?.DeepClone();
             definition[field.Name] = new JsonObject
             {
                 ["originalId"] = field.Name,
@@ -26,7 +26,7 @@ internal static class OutboxMessage
             };
         }
 
-        var after = write.After;
+        var after = prepared.After;
         return new JsonObject
         {
             ["UserId"] = write.MessageUserId,
@@ -35,7 +35,7 @@ internal static class OutboxMessage
             ["CaseId"] = after.Reference.ToString(CultureInfo.InvariantCulture),
             ["EventTimeStamp"] = WireFormat.DateTime(after.LastModified),
             ["EventId"] = write.Event.Id,
-            ["PreviousStateId"] = write.PreviousState,
+            ["PreviousStateId"] = write.Existing?.State,
             ["NewStateId"] = after.State,
             ["AdditionalData"] = new JsonObject { ["Data"] = data, ["Definition"] = definition },
         };

@@ -29,6 +29,13 @@ public sealed class ServiceEventOutcome : EventResult
     /// <summary>A new stored blob; null keeps the stored one (an empty object on create).</summary>
     public JsonObject? Data { get; init; }
 
+    /// <summary>
+    /// Removes the case once the event is written: CCD's reads stop serving it and its search documents are deleted
+    /// (the row stays, see <see cref="SearchIndexing.CaseRemoval"/>). Only the runtime writes <c>ccd.*</c>, so a body
+    /// asks for the removal here rather than doing it itself.
+    /// </summary>
+    public bool RemoveCase { get; init; }
+
     /// <summary>Success with nothing overridden.</summary>
     public static ServiceEventOutcome Ok(string? state = null) => new() { State = state };
 

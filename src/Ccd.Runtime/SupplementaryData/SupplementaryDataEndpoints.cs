@@ -7,9 +7,6 @@ using Ccd.Runtime.Submission;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Ccd.Runtime.SupplementaryData;
 
@@ -20,11 +17,6 @@ namespace Ccd.Runtime.SupplementaryData;
 /// </summary>
 internal static class SupplementaryDataEndpoints
 {
-    private const string UpdateSql = """
-        UPDATE ccd.case_data SET supplementary_data = @supplementary_data, revision = @revision, last_modified = @now
-        WHERE reference = @reference
-        """;
-
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false };
@@ -39,8 +31,7 @@ internal static class SupplementaryDataEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task<IResult> UpdateAsync(
-        string reference, HttpContext context, NpgsqlDataSource dataSource, TimeProvider time, CaseGate gate,
-        IOptions<SubmissionOptions> options, CancellationToken cancellationToken)
+        string reference, HttpContext context, CaseWritePipeline pipeline, CancellationToken cancellationToken)
     {
         var caseReference = CaseReference.Parse(reference, "reference");
         var bytes = await RequestJson.ReadCheckedAsync(context.Request, cancellationToken);
@@ -55,52 +46,23 @@ internal static class SupplementaryDataEndpoints
         }
 
         var update = SupplementaryDataUpdate.Parse(body);
-        // Same time budget as a submit: waiting behind a burst of writes to this case must end in a clear 503.
-        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(options.Value.TimeoutSeconds), time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-        try
+        var updated = await pipeline.RunAsync(caseReference, key: null, async write =>
         {
-            return await ApplyAsync(caseReference, update, dataSource, time, gate, linked.Token);
-        }
-        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new ProblemException(503, "update-timeout", "The update took too long.",
-                $"The supplementary data update did not finish within {options.Value.TimeoutSeconds} seconds; nothing was written.");
-        }
-    }
+            if (!write.IsLive)
+            {
+                throw ProblemException.NotFound($"Case {caseReference} does not exist.");
+            }
 
-    private static async Task<IResult> ApplyAsync(
-        long caseReference, SupplementaryDataUpdate update, NpgsqlDataSource dataSource, TimeProvider time, CaseGate gate, CancellationToken cancellationToken)
-    {
-        using var turn = await gate.EnterAsync(caseReference, cancellationToken);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var stored = await CaseLock.LockAndLoadAsync(connection, transaction, caseReference, cancellationToken);
-        if (stored is null || stored.Removed)
-        {
-            throw ProblemException.NotFound($"Case {caseReference} does not exist.");
-        }
+            if (!write.HasRevisionsFor(1))
+            {
+                throw ProblemException.Conflict(EventCommit.RevisionsExhausted);
+            }
 
-        if (stored.Revision == int.MaxValue)
-        {
-            throw ProblemException.Conflict(EventCommit.RevisionsExhausted);
-        }
+            var applied = update.ApplyTo(write.Stored!.SupplementaryData);
+            await write.WriteSupplementaryAsync(applied);
+            return applied;
+        }, cancellationToken);
 
-        var updated = update.ApplyTo(stored.SupplementaryData);
-        var now = WireFormat.ToDatabase(time.GetUtcNow());
-        await using (var batch = new NpgsqlBatch(connection, transaction))
-        {
-            var write = new NpgsqlBatchCommand(UpdateSql);
-            write.Parameters.Add(new NpgsqlParameter("supplementary_data", NpgsqlDbType.Jsonb) { Value = updated.ToJsonString() });
-            AddCommon(write, caseReference, stored.Revision + 1, now);
-            batch.BatchCommands.Add(write);
-            var enqueue = new NpgsqlBatchCommand(EventWriter.EnqueueSearchSql);
-            AddCommon(enqueue, caseReference, stored.Revision + 1, now);
-            batch.BatchCommands.Add(enqueue);
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
         var buffer = new ArrayBufferWriter<byte>(512);
         await using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -111,12 +73,5 @@ internal static class SupplementaryDataEndpoints
         }
 
         return new RawJsonResult(StatusCodes.Status200OK, buffer.WrittenMemory);
-    }
-
-    private static void AddCommon(NpgsqlBatchCommand command, long reference, int revision, DateTime now)
-    {
-        command.Parameters.Add(new NpgsqlParameter<long>("reference", NpgsqlDbType.Bigint) { TypedValue = reference });
-        command.Parameters.Add(new NpgsqlParameter<int>("revision", NpgsqlDbType.Integer) { TypedValue = revision });
-        command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp) { TypedValue = now });
     }
 }

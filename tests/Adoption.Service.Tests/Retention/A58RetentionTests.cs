@@ -178,6 +178,7 @@ public sealed class A58RetentionTests(PostgresServer postgres)
 
     private static RetentionRun Runner(AdoptionApp app) => new(
         app.App.Services.GetRequiredService<NpgsqlDataSource>(),
+        app.App.Services.GetRequiredService<CaseWritePipeline>(),
         app.Time,
         // The host's own registrations: proves the A58 policy is registered.
         app.App.Services.GetServices<ICaseRetentionPolicy>(),

@@ -8,7 +8,7 @@ using Xunit;
 namespace Ccd.Runtime.Tests.Persistence;
 
 /// <summary>An answer of the persistence API: status, exact bytes, and the body parsed.</summary>
-internal sealed record Reply(HttpStatusCode Status, byte[] Bytes, string? ContentType)
+internal sealed record Reply(HttpStatusCode Status, byte[] Bytes, string? ContentType, string? RetryAfter = null)
 {
     public JsonNode Json => JsonNode.Parse(Bytes)!;
 
@@ -75,7 +75,7 @@ internal sealed class CcdApi(HttpClient client) : IDisposable
     {
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
         var bytes = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
-        return new Reply(response.StatusCode, bytes, response.Content.Headers.ContentType?.MediaType);
+        return new Reply(response.StatusCode, bytes, response.Content.Headers.ContentType?.MediaType, response.Headers.RetryAfter?.ToString());
     }
 }
 

@@ -1,6 +1,9 @@
+using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Retention;
+using Ccd.Runtime.Submission;
 using Ccd.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Xunit;
@@ -147,9 +150,12 @@ public sealed class RetentionRunTests(PostgresServer postgres)
         Assert.Equal(1, await CountAsync(dataSource, "SELECT count(*) FROM ccd.case_data WHERE reference = @r", StoreSeed.Reference(400)));
     }
 
-    private static RetentionRun Runner(NpgsqlDataSource dataSource, RetentionOptions? options = null, IEnumerable<ICaseRetentionPolicy>? policies = null) =>
-        new(dataSource, new FakeTimeProvider(new DateTimeOffset(Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero)), policies ?? [], options ?? new RetentionOptions(),
-            NullLogger<RetentionRun>.Instance);
+    private static RetentionRun Runner(NpgsqlDataSource dataSource, RetentionOptions? options = null, IEnumerable<ICaseRetentionPolicy>? policies = null)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero));
+        var pipeline = new CaseWritePipeline(dataSource, time, new CaseGate(), Options.Create(new SubmissionOptions()));
+        return new(dataSource, pipeline, time, policies ?? [], options ?? new RetentionOptions(), NullLogger<RetentionRun>.Instance);
+    }
 
     private async Task<NpgsqlDataSource> SeedAsync()
     {
