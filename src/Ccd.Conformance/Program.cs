@@ -1,0 +1,3 @@
+using Ccd.Conformance;
+
+return await ConformanceCommand.RunAsync(args, Console.Out, Console.Error);
