@@ -7,10 +7,11 @@ using NpgsqlTypes;
 namespace Adoption.Service.Retention;
 
 /// <summary>
-/// A58's say when <c>retention run</c> reaches an adoption case past its resolved TTL. Adoption records are kept
-/// for 100 years from the adoption order (the case's creation when no order was made), whatever TTL CCD
-/// resolved: within that period the whole case is retained; after it the service's own rows are disposed of
-/// (<see cref="AdoptionRecordDisposal"/>) in the runtime's disposal transaction.
+/// A58's retention policy. Adoption records are kept for 100 years from the adoption order (the case's creation
+/// when no order was made), whatever TTL CCD resolved: the candidates for disposal are the cases whose period has
+/// ended, and when <c>retention run</c> deletes a case the service's own rows are disposed of
+/// (<see cref="AdoptionRecordDisposal"/>) in the runtime's disposal transaction; a case still within its period
+/// is retained whole.
 /// </summary>
 internal sealed class A58RetentionPolicy(ILogger<A58RetentionPolicy> logger) : ICaseRetentionPolicy
 {
@@ -23,7 +24,35 @@ internal sealed class A58RetentionPolicy(ILogger<A58RetentionPolicy> logger) : I
         SELECT max(created_date) FROM ccd.case_event WHERE case_reference = @reference AND event_id = @event_id
         """;
 
+    // Cases whose record period has ended: the candidates CCD is asked to mark for disposal.
+    private const string PeriodEndedSql = """
+        SELECT d.reference FROM ccd.case_data d
+        WHERE d.case_type_id = @case_type
+          AND coalesce((SELECT max(e.created_date) FROM ccd.case_event e WHERE e.case_reference = d.reference AND e.event_id = @event_id), d.created_date) < @cutoff
+        ORDER BY d.reference
+        """;
+
     public string CaseTypeId => A58.CaseTypeId;
+
+    public async Task<IReadOnlyCollection<long>> FindCandidatesAsync(RetentionCandidateQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var command = new NpgsqlCommand(PeriodEndedSql, query.Connection);
+        command.Parameters.Add(new NpgsqlParameter<string>("case_type", NpgsqlDbType.Varchar) { TypedValue = A58.CaseTypeId });
+        command.Parameters.Add(new NpgsqlParameter<string>("event_id", NpgsqlDbType.Varchar) { TypedValue = A58.Events.MakeOrder });
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("cutoff", NpgsqlDbType.Timestamp)
+        {
+            TypedValue = DateTime.SpecifyKind(query.Now.UtcDateTime.AddYears(-RetentionYears), DateTimeKind.Unspecified),
+        });
+        var references = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            references.Add(reader.GetInt64(0));
+        }
+
+        return references;
+    }
 
     public async Task<RetentionDecision> DisposeOfCaseAsync(CaseDisposal disposal, CancellationToken cancellationToken)
     {

@@ -74,6 +74,7 @@ public static class CcdRuntimeExtensions
         SearchIndexingRegistration.AddSearchIndexing(services, builder.Configuration);
         services.AddCcdJobs(builder.Configuration);
         services.AddCcdPublishing(builder.Configuration);
+        CentralCcd.CentralCcdRegistration.AddCentralCcd(services, builder.Configuration);
         return new CcdRuntimeBuilder(builder, environment);
     }
 

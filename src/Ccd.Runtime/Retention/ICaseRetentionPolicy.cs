@@ -3,13 +3,23 @@ using Npgsql;
 namespace Ccd.Runtime.Retention;
 
 /// <summary>
-/// A service's say over the disposal of one of its cases whose resolved TTL has passed (<c>retention run</c>).
-/// Register one per case type in the service collection; a case type without one is disposed of entirely.
+/// A service's retention policy for one case type (<c>retention run</c>): which cases are due for disposal, and
+/// what happens to the service's own rows when one is deleted. Register one per case type in the service
+/// collection; a case type without one has the default candidates (resolved TTL passed) and is deleted entirely.
 /// </summary>
 public interface ICaseRetentionPolicy
 {
     /// <summary>The case type this policy decides for.</summary>
     string CaseTypeId { get; }
+
+    /// <summary>
+    /// The references of this case type's cases that are due for disposal now (the complete current set; the
+    /// runtime ignores those already in <c>PendingDisposal</c>). For a case type in CCD the runtime then triggers
+    /// CCD's <c>MarkForDisposal</c> on each; deletion follows only once CCD no longer holds the case. The default is
+    /// every case whose resolved TTL has passed. Read only; nothing written here is kept.
+    /// </summary>
+    Task<IReadOnlyCollection<long>> FindCandidatesAsync(RetentionCandidateQuery query, CancellationToken cancellationToken) =>
+        RetentionQueries.ResolvedTtlPassedAsync(query, cancellationToken);
 
     /// <summary>
     /// Called inside the disposal transaction, holding the case's lock, before the runtime deletes the case's
@@ -45,3 +55,9 @@ public sealed record CaseDisposal(
     DateTimeOffset Now,
     NpgsqlConnection Connection,
     NpgsqlTransaction Transaction);
+
+/// <summary>What <see cref="ICaseRetentionPolicy.FindCandidatesAsync"/> may query with.</summary>
+/// <param name="CaseTypeId">The case type.</param>
+/// <param name="Now">The application clock's time of the run.</param>
+/// <param name="Connection">An open connection to the service's database (read-only use).</param>
+public sealed record RetentionCandidateQuery(string CaseTypeId, DateTimeOffset Now, NpgsqlConnection Connection);

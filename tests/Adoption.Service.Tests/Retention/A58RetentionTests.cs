@@ -28,7 +28,24 @@ public sealed class A58RetentionTests(PostgresServer postgres)
     private static readonly DateTimeOffset HundredYearsAfterCreation = AdoptionApp.DefaultNow.AddYears(100).AddDays(1);
     private static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(60);
 
+    private const string A58Type = "A58";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task the_candidates_are_the_cases_whose_100_years_have_ended_whatever_their_ttl()
+    {
+        await using var app = await AdoptionApp.StartAsync(postgres);
+        var now = app.Time.GetUtcNow().UtcDateTime;
+        await StoreSeed.AddCaseAsync(app.Database, StoreSeed.Reference(1), A58Type, events: 1, now.AddYears(-101), resolvedTtl: null, internalId: 9001);
+        await StoreSeed.AddCaseAsync(app.Database, StoreSeed.Reference(2), A58Type, events: 1, now.AddYears(-99), DateOnly.FromDateTime(now).AddYears(-50), internalId: 9002);
+        var policy = app.App.Services.GetServices<ICaseRetentionPolicy>().Single(p => p.CaseTypeId == A58Type);
+        await using var connection = await app.Database.OpenConnectionAsync(Ct);
+
+        var candidates = await policy.FindCandidatesAsync(new RetentionCandidateQuery(A58Type, app.Time.GetUtcNow(), connection), Ct);
+
+        Assert.Equal([StoreSeed.Reference(1)], candidates);
+    }
 
     // Every row the service keeps for a case except its audit trail, and the audit trail's own fingerprint.
     private const string AuditFingerprintSql = """
@@ -182,7 +199,8 @@ public sealed class A58RetentionTests(PostgresServer postgres)
         app.Time,
         // The host's own registrations: proves the A58 policy is registered.
         app.App.Services.GetServices<ICaseRetentionPolicy>(),
-        new RetentionOptions(),
+        // The local-only mode: A58 does not yet declare CCD's disposal events (docs/operations.md, retention).
+        new RetentionOptions { LocalOnlyCaseTypes = [A58Type] },
         NullLogger<RetentionRun>.Instance);
 
     /// <summary>A case CCD created with <paramref name="ttl"/>, two assignments and a document, written through both APIs.</summary>

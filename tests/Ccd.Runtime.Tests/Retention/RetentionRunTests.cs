@@ -19,6 +19,9 @@ public sealed class RetentionRunTests(PostgresServer postgres)
     private static readonly long[] ExpiredA58 = [StoreSeed.Reference(1), StoreSeed.Reference(2), StoreSeed.Reference(3)];
     private static readonly long[] ExpiredB1 = [StoreSeed.Reference(201), StoreSeed.Reference(202)];
 
+    // These tests cover the local-only mode (case types that are not in CCD); RetentionWithCcdTests the CCD one.
+    private static readonly string[] LocalOnly = ["A58", "B1"];
+
     // Every row that belongs to a case, by table; what disposal must leave at zero.
     private const string RowsOfCaseSql = """
         SELECT (SELECT count(*) FROM ccd.case_data WHERE reference = @r)
@@ -106,7 +109,7 @@ public sealed class RetentionRunTests(PostgresServer postgres)
         Assert.Equal(150, await CountAsync(dataSource, "SELECT count(*) FROM ccd.case_data"));
 
         // A higher configured limit lets the same run through.
-        var allowed = await Runner(dataSource, new RetentionOptions { MaximumShare = 0.2 }).RunAsync(dryRun: false, TestContext.Current.CancellationToken);
+        var allowed = await Runner(dataSource, new RetentionOptions { MaximumShare = 0.2, LocalOnlyCaseTypes = LocalOnly }).RunAsync(dryRun: false, TestContext.Current.CancellationToken);
         Assert.Equal(15, allowed.Disposed.Count);
     }
 
@@ -154,7 +157,7 @@ public sealed class RetentionRunTests(PostgresServer postgres)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(Today.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero));
         var pipeline = new CaseWritePipeline(dataSource, time, new CaseGate(), Options.Create(new SubmissionOptions()));
-        return new(dataSource, pipeline, time, policies ?? [], options ?? new RetentionOptions(), NullLogger<RetentionRun>.Instance);
+        return new(dataSource, pipeline, time, policies ?? [], options ?? new RetentionOptions { LocalOnlyCaseTypes = LocalOnly }, NullLogger<RetentionRun>.Instance);
     }
 
     private async Task<NpgsqlDataSource> SeedAsync()
