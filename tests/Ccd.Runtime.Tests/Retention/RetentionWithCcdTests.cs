@@ -251,6 +251,23 @@ public sealed class RetentionWithCcdTests(PostgresServer postgres)
         Assert.False(local.Failed);
     }
 
+    [Fact]
+    public async Task retention_run_on_the_command_line_stops_with_exit_code_2_on_an_incomplete_ccd_client_and_runs_local_only_without_one()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
+        await StoreSeed.AddCaseAsync(dataSource, StoreSeed.Reference(1), "B1", events: 1, new DateTime(2020, 1, 1), new DateOnly(2021, 1, 1));
+        var host = new CcdHostDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };
+        string[] environment = ["--APP_ENV=TEST", $"--TEST_DATABASE_URL={connectionString}", $"--Ccd:Auth:SigningKey={TestTokens.SigningKey}"];
+
+        var incomplete = await CcdHost.RunAsync(["retention", "run", .. environment, "--Ccd:CentralCcd:DataStoreUrl=http://127.0.0.1:9/"], host);
+        var localOnly = await CcdHost.RunAsync(["retention", "run", .. environment, "--Ccd:Retention:LocalOnlyCaseTypes:0=B1"], host);
+
+        Assert.Equal((2, 0), (incomplete, localOnly));
+        await using var count = dataSource.CreateCommand("SELECT count(*) FROM ccd.case_data");
+        Assert.Equal(0L, await count.ExecuteScalarAsync(Ct));
+    }
+
     private static async Task<string> RowsOfAsync(RetentionWorld world, long reference) => (await world.ScalarAsync($"""
         SELECT (SELECT c::text FROM ccd.case_data c WHERE reference = {reference})
             || (SELECT count(*) FROM ccd.case_event WHERE case_reference = {reference})

@@ -7,7 +7,6 @@ using Ccd.Runtime.Tests.Persistence;
 using Ccd.Testing;
 using Ccd.Testing.FakeCcd;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -41,7 +40,7 @@ internal sealed class RetentionWorld : IAsyncDisposable
 
     public DateOnly Today => DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime);
 
-    public static async Task<RetentionWorld> StartAsync(PostgresServer postgres, IDictionary<string, string?>? configuration = null, bool withCcdClient = true)
+    public static async Task<RetentionWorld> StartAsync(PostgresServer postgres, IDictionary<string, string?>? configuration = null, bool withCcdClient = true, Microsoft.Extensions.Logging.ILoggerProvider? logging = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 5, 10, 0, 0, TimeSpan.Zero));
         var ccd = await FakeCcd.StartAsync(time);
@@ -64,7 +63,14 @@ internal sealed class RetentionWorld : IAsyncDisposable
             settings[key] = value;
         }
 
-        var app = await TestServiceApp.StartAsync(TestService.Definition, database, settings, services => services.AddSingleton<TimeProvider>(time));
+        var app = await TestServiceApp.StartAsync(TestService.Definition, database, settings, services =>
+        {
+            services.AddSingleton<TimeProvider>(time);
+            if (logging is not null)
+            {
+                services.AddSingleton(logging);
+            }
+        });
         ccd.DataStore.Service = app.CreateClient;
         return new RetentionWorld(time, ccd, app, NpgsqlDataSource.Create(database));
     }
@@ -75,7 +81,7 @@ internal sealed class RetentionWorld : IAsyncDisposable
         Time,
         policies ?? [],
         options ?? new RetentionOptions(),
-        NullLogger<RetentionRun>.Instance,
+        App.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RetentionRun>>(),
         App.Services.GetRequiredService<CcdDataStoreClient>(),
         App.Services.GetRequiredService<IOptions<CentralCcdOptions>>().Value.Problem());
 

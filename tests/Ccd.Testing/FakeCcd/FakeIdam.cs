@@ -30,6 +30,9 @@ public sealed class FakeIdam
     /// <summary>What <c>expires_in</c> says and how long a token stays valid. Default 8 hours, as IdAM's.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>Every token issued so far (for tests that check none leaks into logs).</summary>
+    public IReadOnlyList<string> IssuedTokens => [.. _issued.Keys];
+
     /// <summary>Password grants answered with a token so far.</summary>
     public int Grants => _grants;
 

@@ -22,6 +22,9 @@ public sealed class FakeS2s
     /// <summary>How long a leased token is valid (its <c>exp</c>). Default 3 hours.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(3);
 
+    /// <summary>Every token issued so far (for tests that check none leaks into logs).</summary>
+    public IReadOnlyList<string> IssuedTokens => [.. _leased.Keys];
+
     /// <summary>Leases granted so far.</summary>
     public int Leases => _leases;
 
