@@ -10,13 +10,21 @@ public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _standardOutput = new();
 
     private ServiceProcess(Process process, int port)
     {
         _process = process;
         Port = port;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
-        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            Append(e.Data);
+            lock (_standardOutput)
+            {
+                _standardOutput.Append(e.Data is null ? string.Empty : e.Data + "\n");
+            }
+        };
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -40,14 +48,27 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>What the process printed on standard output alone (after exit, all of it).</summary>
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_standardOutput)
+            {
+                return _standardOutput.ToString();
+            }
+        }
+    }
+
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
     /// <summary>The exit code (after exit).</summary>
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts <c>dotnet &lt;dll&gt; &lt;args&gt;</c> with <paramref name="environment"/> (APP_ENV and the database URL among them).</summary>
-    public static ServiceProcess Start(string dll, IDictionary<string, string?> environment, IEnumerable<string>? args = null, int? port = null)
+    /// <summary>Starts <c>dotnet &lt;dll&gt; &lt;args&gt;</c> with <paramref name="environment"/> (APP_ENV and the database URL among them),
+    /// in <paramref name="workingDirectory"/> (the dll's folder when null).</summary>
+    public static ServiceProcess Start(string dll, IDictionary<string, string?> environment, IEnumerable<string>? args = null, int? port = null, string? workingDirectory = null)
     {
         var chosenPort = port ?? FreePort();
         var info = new ProcessStartInfo("dotnet")
@@ -55,7 +76,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(dll)!,
         };
         info.ArgumentList.Add(dll);
         foreach (var arg in args ?? [])

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Ccd.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Ccd.Runtime.Commands;
 
@@ -11,18 +14,17 @@ public sealed class CcdCommandContext
 
     internal CcdCommandContext(CcdHostDefinition host) => _host = host;
 
-    /// <summary>Builds the application with the tokens the command did not recognise (such as <c>--urls</c>) as host arguments.</summary>
-    public WebApplication BuildApp(ParseResult parseResult)
-    {
-        ArgumentNullException.ThrowIfNull(parseResult);
-        return CcdHost.Build(parseResult.UnmatchedTokens.ToArray(), _host);
-    }
+    /// <summary>
+    /// Builds the application with the tokens the command did not recognise (such as <c>--urls</c>) as host arguments.
+    /// Its logs go to standard error, so standard output carries only the command's result.
+    /// </summary>
+    public WebApplication BuildApp(ParseResult parseResult) => BuildApp(parseResult, logsToStandardError: true);
 
     /// <summary>The configuration and content root the application would be built with, without building it (so no
     /// database is started): for commands that only need settings, such as <c>dev-token</c>.</summary>
     internal static (Microsoft.Extensions.Configuration.IConfiguration Configuration, string ContentRoot) ReadConfiguration(ParseResult parseResult)
     {
-        var builder = WebApplication.CreateBuilder(parseResult.UnmatchedTokens.ToArray());
+        var builder = HostSettings.CreateBuilder(parseResult.UnmatchedTokens.ToArray());
         return (builder.Configuration, builder.Environment.ContentRootPath);
     }
 
@@ -30,12 +32,16 @@ public sealed class CcdCommandContext
     /// Runs a command body: builds the application, runs <paramref name="body"/>, and turns start-up errors into one
     /// line on standard error and exit code 2.
     /// </summary>
-    public async Task<int> RunAsync(ParseResult parseResult, Func<WebApplication, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    public Task<int> RunAsync(ParseResult parseResult, Func<WebApplication, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
+        RunAsync(parseResult, body, logsToStandardError: true, cancellationToken);
+
+    /// <summary>As the public overload; <c>serve</c> keeps its logs on standard output, the console of a service.</summary>
+    internal async Task<int> RunAsync(ParseResult parseResult, Func<WebApplication, CancellationToken, Task<int>> body, bool logsToStandardError, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         try
         {
-            await using var app = BuildApp(parseResult);
+            await using var app = BuildApp(parseResult, logsToStandardError);
             return await body(app, cancellationToken);
         }
         catch (CcdStartupException exception)
@@ -43,5 +49,17 @@ public sealed class CcdCommandContext
             await Console.Error.WriteLineAsync($"error: {exception.Message}");
             return 2;
         }
+    }
+
+    private WebApplication BuildApp(ParseResult parseResult, bool logsToStandardError)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return CcdHost.Build(parseResult.UnmatchedTokens.ToArray(), _host, builder =>
+        {
+            if (logsToStandardError)
+            {
+                builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+            }
+        });
     }
 }

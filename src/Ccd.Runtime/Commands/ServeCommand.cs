@@ -19,7 +19,8 @@ internal static class ServeCommand
         context.RunAsync(parseResult, async (app, token) =>
         {
             await CcdHost.PrepareDatabaseAsync(app, token);
+            StartupSummary.Log(app);
             await app.RunAsync();
             return 0;
-        }, cancellationToken);
+        }, logsToStandardError: false, cancellationToken);
 }

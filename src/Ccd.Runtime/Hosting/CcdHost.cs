@@ -43,7 +43,7 @@ public static class CcdHost
     public static WebApplication Build(string[] args, CcdHostDefinition host, Action<WebApplicationBuilder>? customize = null)
     {
         ArgumentNullException.ThrowIfNull(host);
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = HostSettings.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
         {
             builder.WebHost.UseUrls("http://127.0.0.1:5000");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -7,24 +8,30 @@ using Npgsql;
 namespace Ccd.Runtime.LocalDatabase;
 
 /// <summary>
-/// A PostgreSQL cluster in a folder of its own, started on a free loopback port and a Unix socket: the embedded
-/// database of <c>APP_ENV=LOCAL</c>, and the throwaway server of the test suite. Data persists in the folder
-/// between starts. When the process runs as root the server runs as the <c>postgres</c> user (PostgreSQL refuses root).
+/// A PostgreSQL cluster in a folder of its own, listening on a free loopback port (password required, generated and
+/// kept beside the data) and on a Unix socket in a private folder (no password): the embedded database of
+/// <c>APP_ENV=LOCAL</c>, and the throwaway server of the test suite. Data persists in the folder between starts.
+/// When the process runs as root the server runs as the <c>postgres</c> user (PostgreSQL refuses root); if that user
+/// cannot reach the folder, the cluster is kept in a folder of its own keyed by the folder asked for.
+/// A process that finds the cluster already used by another live process joins it; the last one to leave stops it.
 /// </summary>
 public sealed class LocalPostgresCluster : IAsyncDisposable
 {
-    private readonly string _dataDirectory;
-    private readonly string _binDirectory;
-    private readonly bool _asPostgresUser;
+    private static readonly TimeSpan StartLockTimeout = TimeSpan.FromMinutes(3);
+    private readonly ClusterLocation _location;
+    private readonly ServerTools _tools;
+    private readonly string? _password;
+    private IDisposable? _use;
     private bool _stopped;
 
-    private LocalPostgresCluster(string dataDirectory, string binDirectory, string socketDirectory, int port, bool asPostgresUser)
+    private LocalPostgresCluster(ClusterLocation location, ServerTools tools, string socketDirectory, int port, string? password, bool joined)
     {
-        _dataDirectory = dataDirectory;
-        _binDirectory = binDirectory;
+        _location = location;
+        _tools = tools;
         SocketDirectory = socketDirectory;
         Port = port;
-        _asPostgresUser = asPostgresUser;
+        _password = password;
+        Joined = joined;
     }
 
     /// <summary>The loopback TCP port the server listens on.</summary>
@@ -33,63 +40,46 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     /// <summary>The folder holding the server's Unix socket.</summary>
     public string SocketDirectory { get; }
 
+    /// <summary>The folder the cluster's data is in (the one asked for, or the server user's own when it could not reach that).</summary>
+    internal string DataDirectory => _location.DataDirectory;
+
+    /// <summary>The data folder asked for, when the cluster is kept elsewhere; otherwise null.</summary>
+    internal string? RelocatedFrom => _location.Relocated ? _location.Requested : null;
+
+    /// <summary>True when another live process had the cluster running and this one joined it.</summary>
+    internal bool Joined { get; }
+
     /// <summary>A connection string to <paramref name="database"/> as the <c>postgres</c> superuser over TCP loopback.</summary>
     public string ConnectionString(string database = "postgres") => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
         Port = Port,
         Username = "postgres",
+        Password = _password,
         Database = database,
     }.ConnectionString;
 
-    /// <summary>Initialises the cluster in <paramref name="dataDirectory"/> if it is new, and starts it.</summary>
+    /// <summary>
+    /// Initialises the cluster in <paramref name="dataDirectory"/> if it is new, and starts it; or joins it when
+    /// another live process is using it. A server left running by processes that have all ended is restarted.
+    /// </summary>
     /// <param name="dataDirectory">The cluster's folder; created if missing.</param>
     /// <param name="throwaway">Tuned for tests: no fsync, no full-page writes (data may be lost on a crash).</param>
-    /// <param name="port">The port to listen on (to restart on the same port); a free one when null.</param>
+    /// <param name="port">The port to listen on (to restart on the same port); a free one when null. Ignored when joining.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
     public static async Task<LocalPostgresCluster> StartAsync(string dataDirectory, bool throwaway = false, int? port = null, CancellationToken cancellationToken = default)
     {
-        var fullPath = Path.GetFullPath(dataDirectory);
-        var bin = await PostgresBinaries.FindOrInstallAsync(cancellationToken);
-        var asPostgresUser = Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root" || IsRoot();
+        var account = ServerAccount.ForThisProcess();
+        var tools = new ServerTools(await PostgresBinaries.FindOrInstallAsync(cancellationToken), account);
+        var location = await ClusterLocation.ResolveAsync(dataDirectory, account, cancellationToken);
+        using var startLock = await ClusterLocks.AcquireStartLockAsync(location.StartLockFile, StartLockTimeout, cancellationToken);
 
-        // Unix socket paths are limited to ~107 bytes, so the socket lives in a short folder under /tmp.
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fullPath)))[..12];
-        var socketDirectory = Path.Combine(Path.GetTempPath(), $"ccd-pg-{hash}");
-        Directory.CreateDirectory(socketDirectory);
-        Directory.CreateDirectory(fullPath);
-        if (asPostgresUser)
-        {
-            await RunCheckedAsync("chown", ["-R", "postgres:postgres", fullPath, socketDirectory], TimeSpan.FromSeconds(30), cancellationToken);
-        }
-
-        var cluster = new LocalPostgresCluster(fullPath, bin, socketDirectory, port ?? FreePort(), asPostgresUser);
-        if (!File.Exists(Path.Combine(fullPath, "PG_VERSION")))
-        {
-            await cluster.PgAsync("initdb", ["-D", fullPath, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], TimeSpan.FromMinutes(2), cancellationToken);
-        }
-
-        // A server left running by a killed process holds the folder: stop it so we start on a port we know.
-        var (statusCode, _) = await cluster.PgRawAsync("pg_ctl", ["-D", fullPath, "status"], TimeSpan.FromSeconds(10), cancellationToken);
-        if (statusCode == 0)
-        {
-            await cluster.PgAsync("pg_ctl", ["-D", fullPath, "-m", "fast", "-w", "stop"], TimeSpan.FromSeconds(60), cancellationToken);
-        }
-
-        var settings = new StringBuilder($"-p {cluster.Port} -k {socketDirectory} -c listen_addresses=127.0.0.1 -c max_connections=300");
-        if (throwaway)
-        {
-            settings.Append(" -c fsync=off -c full_page_writes=off -c synchronous_commit=off");
-        }
-
-        var logFile = fullPath + ".log";
-        if (asPostgresUser && !File.Exists(logFile))
-        {
-            await File.WriteAllTextAsync(logFile, string.Empty, cancellationToken);
-            await RunCheckedAsync("chown", ["postgres:postgres", logFile], TimeSpan.FromSeconds(10), cancellationToken);
-        }
-
-        await cluster.PgAsync("pg_ctl", ["-D", fullPath, "-o", settings.ToString(), "-l", logFile, "-w", "-t", "60", "start"], TimeSpan.FromSeconds(90), cancellationToken);
+        var data = location.DataDirectory;
+        var cluster = await tools.IsRunningAsync(data, cancellationToken)
+            ? await JoinOrStopAbandonedAsync(location, tools, cancellationToken)
+            : null;
+        cluster ??= await StartOwnAsync(location, tools, throwaway, port ?? FreePort(), cancellationToken);
+        cluster._use = ClusterLocks.Use(location.UsersLockFile);
         return cluster;
     }
 
@@ -107,7 +97,10 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server (fast shutdown: open sessions are ended, committed data is kept).</summary>
+    /// <summary>
+    /// Leaves the cluster, and stops the server (fast shutdown: open sessions are ended, committed data is kept)
+    /// unless another live process is still using it.
+    /// </summary>
     public async Task StopAsync()
     {
         if (_stopped)
@@ -116,8 +109,15 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         }
 
         _stopped = true;
+        using var startLock = await ClusterLocks.AcquireStartLockAsync(_location.StartLockFile, StartLockTimeout, CancellationToken.None);
+        _use?.Dispose();
+        if (ClusterLocks.InUse(_location.UsersLockFile))
+        {
+            return;
+        }
+
         NpgsqlConnection.ClearAllPools();
-        await PgRawAsync("pg_ctl", ["-D", _dataDirectory, "-m", "fast", "-w", "stop"], TimeSpan.FromSeconds(60), CancellationToken.None);
+        await _tools.RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], TimeSpan.FromSeconds(60), CancellationToken.None);
         try
         {
             Directory.Delete(SocketDirectory); // only succeeds when empty, i.e. the server is gone
@@ -130,7 +130,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     /// <summary>The process ids of the server (postmaster first, then its children), read from <c>postmaster.pid</c> and <c>/proc</c>.</summary>
     public IReadOnlyList<int> ProcessIds()
     {
-        var pidFile = Path.Combine(_dataDirectory, "postmaster.pid");
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
         if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), out var postmaster))
         {
             return [];
@@ -145,6 +145,88 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync();
 
+    private static async Task<LocalPostgresCluster?> JoinOrStopAbandonedAsync(ClusterLocation location, ServerTools tools, CancellationToken cancellationToken)
+    {
+        if (ClusterLocks.InUse(location.UsersLockFile))
+        {
+            // postmaster.pid: line 4 is the port, line 5 the socket folder.
+            var lines = await File.ReadAllLinesAsync(Path.Combine(location.DataDirectory, "postmaster.pid"), cancellationToken);
+            var password = File.Exists(location.PasswordFile) ? (await File.ReadAllTextAsync(location.PasswordFile, cancellationToken)).Trim() : null;
+            return new LocalPostgresCluster(location, tools, lines[4], int.Parse(lines[3], CultureInfo.InvariantCulture), password, joined: true);
+        }
+
+        // Left running by processes that have all ended (killed): stop it, so it restarts with the settings asked for.
+        await tools.RunCheckedAsync("pg_ctl", ["-D", location.DataDirectory, "-m", "fast", "-w", "stop"], TimeSpan.FromSeconds(60), cancellationToken);
+        return null;
+    }
+
+    private static async Task<LocalPostgresCluster> StartOwnAsync(ClusterLocation location, ServerTools tools, bool throwaway, int port, CancellationToken cancellationToken)
+    {
+        var data = location.DataDirectory;
+        if (!File.Exists(Path.Combine(data, "PG_VERSION")))
+        {
+            await tools.RunCheckedAsync("initdb", ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"], TimeSpan.FromMinutes(2), cancellationToken);
+        }
+
+        // Rewritten at every start, so a cluster made by an earlier version (trust on TCP) is brought into line.
+        await File.WriteAllTextAsync(Path.Combine(data, "pg_hba.conf"), """
+            # Written by Ccd.Runtime at each start: the socket's folder is private to the server's user, so the socket
+            # needs no password; TCP (loopback only) needs the generated password kept beside the data folder.
+            local all all trust
+            host  all all 127.0.0.1/32 scram-sha-256
+
+            """, cancellationToken);
+
+        // Unix socket paths are limited to ~107 bytes: a short private folder under /tmp, new at each start.
+        var socketDirectory = Directory.CreateTempSubdirectory("ccd-pg-").FullName;
+        await tools.Account.TakeOwnershipOfCreatedAsync(socketDirectory, cancellationToken);
+        var settings = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"-p {port} -k {socketDirectory} -c listen_addresses=127.0.0.1 -c max_connections=300"));
+        if (throwaway)
+        {
+            settings.Append(" -c fsync=off -c full_page_writes=off -c synchronous_commit=off");
+        }
+
+        if (!File.Exists(location.LogFile))
+        {
+            await File.WriteAllTextAsync(location.LogFile, string.Empty, cancellationToken);
+            await tools.Account.TakeOwnershipOfCreatedAsync(location.LogFile, cancellationToken);
+        }
+
+        await tools.RunCheckedAsync("pg_ctl", ["-D", data, "-o", settings.ToString(), "-l", location.LogFile, "-w", "-t", "60", "start"], TimeSpan.FromSeconds(90), cancellationToken);
+        var password = await SetPasswordAsync(location, socketDirectory, port, cancellationToken);
+        return new LocalPostgresCluster(location, tools, socketDirectory, port, password, joined: false);
+    }
+
+    /// <summary>Gives the superuser the password kept beside the data folder (generated the first time), over the socket.</summary>
+    private static async Task<string> SetPasswordAsync(ClusterLocation location, string socketDirectory, int port, CancellationToken cancellationToken)
+    {
+        string password;
+        if (File.Exists(location.PasswordFile))
+        {
+            password = (await File.ReadAllTextAsync(location.PasswordFile, cancellationToken)).Trim();
+        }
+        else
+        {
+            password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using var writer = new StreamWriter(location.PasswordFile, Encoding.ASCII, options);
+            await writer.WriteAsync(password);
+        }
+
+        var socket = new NpgsqlConnectionStringBuilder { Host = socketDirectory, Port = port, Username = "postgres", Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(socket.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        // A utility statement takes no parameters; the password is hex digits only.
+        await using var alter = new NpgsqlCommand($"ALTER ROLE postgres PASSWORD '{password}'", connection);
+        await alter.ExecuteNonQueryAsync(cancellationToken);
+        return password;
+    }
+
     private static int ParentOf(int pid)
     {
         try
@@ -152,49 +234,11 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so read after the last ')'.
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+            return int.Parse(fields[1], CultureInfo.InvariantCulture);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException)
         {
             return 0;
-        }
-    }
-
-    private async Task PgAsync(string tool, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var (code, output) = await PgRawAsync(tool, arguments, timeout, cancellationToken);
-        if (code != 0)
-        {
-            throw new InvalidOperationException($"{tool} failed (exit {code}) for the local PostgreSQL cluster in {_dataDirectory}: {output.Trim()}");
-        }
-    }
-
-    private Task<(int, string)> PgRawAsync(string tool, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var executable = Path.Combine(_binDirectory, tool);
-        return _asPostgresUser
-            ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", executable, .. arguments], timeout, cancellationToken)
-            : ProcessRunner.RunAsync(executable, arguments, timeout, cancellationToken);
-    }
-
-    private static async Task RunCheckedAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var (code, output) = await ProcessRunner.RunAsync(fileName, arguments, timeout, cancellationToken);
-        if (code != 0)
-        {
-            throw new InvalidOperationException($"{fileName} failed (exit {code}): {output.Trim()}");
-        }
-    }
-
-    private static bool IsRoot()
-    {
-        try
-        {
-            return File.ReadAllLines("/proc/self/status").Any(line => line.StartsWith("Uid:", StringComparison.Ordinal) && line.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1] == "0");
-        }
-        catch (IOException)
-        {
-            return false;
         }
     }
 

@@ -4,8 +4,13 @@ namespace Ccd.Runtime.LocalDatabase;
 
 internal static class ProcessRunner
 {
+    public static Task<(int ExitCode, string Output)> RunAsync(
+        string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        RunAsync(fileName, arguments, timeout, new Dictionary<string, string>(), cancellationToken);
+
+    /// <summary>Runs a program with extra environment variables (such as <c>PGPASSWORD</c>) and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(
-        string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default)
+        string fileName, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -16,6 +21,11 @@ internal static class ProcessRunner
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");

@@ -50,9 +50,10 @@ public sealed class EmbeddedDatabaseTests : IDisposable
 
     private async Task<NpgsqlConnection> OpenEmbeddedAsync()
     {
-        // postmaster.pid line 4 holds the port the server listens on.
+        // postmaster.pid line 4 holds the port the server listens on; TCP needs the password generated beside the data.
         var port = int.Parse(File.ReadLines(Path.Combine(_dataDirectory, "postmaster.pid")).ElementAt(3), System.Globalization.CultureInfo.InvariantCulture);
-        var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Database=ccd_local;Pooling=false");
+        var password = (await File.ReadAllTextAsync(_dataDirectory + ".password", TestContext.Current.CancellationToken)).Trim();
+        var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Database=ccd_local;Pooling=false");
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         return connection;
     }

@@ -26,7 +26,9 @@ internal static class PostgresBackup
         var (code, output) = await ProcessRunner.RunAsync(
             Path.Combine(bin, tool),
             [$"--host={target.Host}", $"--port={target.Port}", $"--username={target.Username}", $"--dbname={target.Database}", .. arguments],
-            Ceiling);
+            Ceiling,
+            new Dictionary<string, string> { ["PGPASSWORD"] = target.Password ?? string.Empty },
+            CancellationToken.None);
         if (code != 0)
         {
             throw new InvalidOperationException($"{tool} failed (exit {code}): {output.Trim()}");

@@ -1,0 +1,39 @@
+using Ccd.Runtime.Database;
+using Ccd.Runtime.Publishing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ccd.Runtime.Hosting;
+
+/// <summary>The few lines <c>serve</c> logs once the database is ready: which database, and whether publishing is off.</summary>
+internal static class StartupSummary
+{
+    public static void Log(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ccd.Runtime.Startup");
+        logger.LogInformation("Database: {Database}; schema up to date", Describe(app.Services.GetRequiredService<DatabaseTarget>()));
+
+        // Search indexing says itself when it is off (its queue sampler runs either way).
+        if (!app.Services.GetRequiredService<PublishingOptions>().IsEnabled)
+        {
+            logger.LogInformation("Message publishing is off: {Section} names no broker; messages wait in the outbox.", PublishingOptions.SectionName);
+        }
+    }
+
+    private static string Describe(DatabaseTarget target)
+    {
+        if (target.Embedded is not { } cluster)
+        {
+            return $"{target.Connection.Host}:{target.Connection.Port}/{target.Connection.Database} (from {target.Source})";
+        }
+
+        var where = $"embedded PostgreSQL in {cluster.DataDirectory} on 127.0.0.1:{cluster.Port}";
+        if (cluster.RelocatedFrom is { } requested)
+        {
+            where += $" (kept there because the postgres user cannot enter {requested}; LOCAL_DATA_DIR chooses another folder)";
+        }
+
+        return where + (cluster.Joined ? ", shared with another process using it" : ", stopped when the service stops");
+    }
+}
