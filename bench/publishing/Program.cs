@@ -43,6 +43,7 @@ try
         new OutboxStatus(dataSource, TimeProvider.System),
         metrics,
         options,
+        new Ccd.Runtime.Workers.WorkerSupervisor(new Ccd.Runtime.Workers.WorkerOptions(), TimeProvider.System, NullLogger<Ccd.Runtime.Workers.WorkerSupervisor>.Instance),
         TimeProvider.System,
         NullLogger<OutboxPublisher>.Instance)).ToList();
 

@@ -15,6 +15,7 @@ internal static class RuntimeCommands
         SearchIndexingCommands.Reindex,
         SearchIndexingCommands.DeadLetterCommands,
         JobsCommand.Create,
+        Publishing.OutboxCommand.Create,
         Import.ImportCommand.Create,
         Retention.RetentionCommand.Create,
     ];

@@ -34,11 +34,8 @@ internal sealed class JobOptions
     public TimeSpan Poll => TimeSpan.FromSeconds(PollSeconds);
 
     /// <summary>The wait after failed attempt number <paramref name="attempt"/> (1-based): base × 2^(attempt-1), capped.</summary>
-    public TimeSpan DelayAfter(int attempt)
-    {
-        var seconds = BaseDelaySeconds * Math.Pow(2, Math.Max(0, attempt - 1));
-        return TimeSpan.FromSeconds(Math.Min(seconds, MaxDelaySeconds));
-    }
+    public TimeSpan DelayAfter(int attempt) =>
+        Workers.Backoff.After(attempt, TimeSpan.FromSeconds(BaseDelaySeconds), TimeSpan.FromSeconds(MaxDelaySeconds));
 
     /// <summary>Reads and checks the section; a bad value stops start-up with a message naming the key.</summary>
     public static JobOptions Read(IConfiguration configuration)

@@ -16,15 +16,16 @@ internal sealed record JobStats(long Queued, long Running, long Failed, TimeSpan
 /// <summary>The statements of the job worker and the <c>jobs</c> commands, on <c>ccd.jobs</c>. Every time is a parameter.</summary>
 internal sealed class JobStore(NpgsqlDataSource dataSource)
 {
-    // Due = queued and its time has come, or running under a lease that ran out (its worker crashed or hung).
-    // `next_attempt_at <= @now` holds for both (a running job was due when claimed), so the partial index jobs_due
-    // serves the scan. SKIP LOCKED lets concurrent workers take disjoint batches; the attempt is counted at claim
-    // so a job that crashes its worker every time still reaches the maximum.
+    // Due = queued and its time has come, or running under a lease that ran out (its worker crashed, was killed or
+    // hung). `next_attempt_at <= @now` holds for both (a running job was due when claimed), so the partial index
+    // jobs_due serves the scan. SKIP LOCKED lets concurrent workers take disjoint batches. The attempt is counted
+    // at claim, and a due job that has used all its attempts is never claimed again: ExhaustSql fails it first.
     private const string ClaimSql = """
         WITH due AS (
             SELECT id FROM ccd.jobs
             WHERE next_attempt_at <= @now
               AND (status = 'queued' OR (status = 'running' AND locked_until <= @now))
+              AND attempts < @max_attempts
             ORDER BY next_attempt_at, id
             LIMIT @batch
             FOR UPDATE SKIP LOCKED
@@ -34,6 +35,27 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
         FROM due
         WHERE j.id = due.id
         RETURNING j.id, j.kind, j.payload::text, j.idempotency_key, j.case_reference, j.attempts
+        """;
+
+    // A due job with no attempts left: its last attempt's worker died or hung past the lease (running), or the
+    // limit was lowered below what it already used (queued). Either way it is failed, with the reason.
+    private const string ExhaustSql = """
+        WITH exhausted AS (
+            SELECT id FROM ccd.jobs
+            WHERE next_attempt_at <= @now
+              AND (status = 'queued' OR (status = 'running' AND locked_until <= @now))
+              AND attempts >= @max_attempts
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE ccd.jobs AS j
+        SET status = 'failed', locked_until = NULL, lock_token = NULL, updated_at = @now,
+            last_error = CASE WHEN j.status = 'running'
+                THEN 'Attempt ' || j.attempts || ' did not finish within its lease (its worker crashed, was killed or hung).'
+                     || coalesce(' The attempt before: ' || j.last_error, '')
+                ELSE coalesce(j.last_error, 'No attempts left.') END
+        FROM exhausted
+        WHERE j.id = exhausted.id
+        RETURNING j.id, j.kind, j.attempts
         """;
 
     // Every finishing statement checks the lock token: a worker whose lease ran out and whose job was re-claimed
@@ -92,30 +114,50 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
         WHERE status IN ('queued', 'running')
         """;
 
-    public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(DateTime now, TimeSpan lease, int batch, CancellationToken cancellationToken)
+    /// <summary>Fails the due jobs that have no attempts left, then claims up to <paramref name="batch"/> others.</summary>
+    public async Task<(IReadOnlyList<ClaimedJob> Claimed, IReadOnlyList<(long Id, string Kind, int Attempts)> Exhausted)> ClaimAsync(
+        DateTime now, TimeSpan lease, int batch, int maxAttempts, CancellationToken cancellationToken)
     {
-        var token = Guid.NewGuid();
-        await using var command = dataSource.CreateCommand(ClaimSql);
-        AddTime(command, "now", now);
-        AddTime(command, "locked_until", now + lease);
-        command.Parameters.AddWithValue("batch", batch);
-        command.Parameters.AddWithValue("token", token);
-        var jobs = new List<ClaimedJob>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var exhausted = new List<(long Id, string Kind, int Attempts)>();
+        await using (var command = dataSource.CreateCommand(ExhaustSql))
         {
-            jobs.Add(new ClaimedJob(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                JsonNode.Parse(reader.GetString(2)) ?? new JsonObject(),
-                reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetInt64(4),
-                reader.GetInt32(5),
-                token));
+            AddTime(command, "now", now);
+            command.Parameters.AddWithValue("max_attempts", maxAttempts);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                exhausted.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)));
+            }
         }
 
-        return jobs;
+        var token = Guid.NewGuid();
+        var jobs = new List<ClaimedJob>();
+        await using (var command = dataSource.CreateCommand(ClaimSql))
+        {
+            AddTime(command, "now", now);
+            AddTime(command, "locked_until", now + lease);
+            command.Parameters.AddWithValue("batch", batch);
+            command.Parameters.AddWithValue("token", token);
+            command.Parameters.AddWithValue("max_attempts", maxAttempts);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                jobs.Add(new ClaimedJob(
+                    reader.GetInt64(0),
+                    reader.GetString(1),
+                    ParsePayload(reader.GetString(2)),
+                    reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                    reader.GetInt32(5),
+                    token));
+            }
+        }
+
+        return (jobs, exhausted);
     }
+
+    // jsonb always parses; the fallback only keeps a worker going should it not.
+    private static JsonNode ParsePayload(string text) => JsonNode.Parse(text) ?? new JsonObject();
 
     public Task<bool> CompleteAsync(ClaimedJob job, DateTime now, CancellationToken cancellationToken) =>
         FinishAsync(CompleteSql, job, now, cancellationToken);

@@ -1,5 +1,5 @@
-using Ccd.Runtime.Database;
 using Ccd.Runtime.Telemetry;
+using Ccd.Runtime.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,6 +11,8 @@ namespace Ccd.Runtime.Jobs;
 /// Runs due jobs: claims a batch under a lease, runs each job's handler, then marks it done, or schedules a retry
 /// with capped exponential back-off, or after the last attempt marks it failed with its error. Woken by the
 /// NOTIFY of a committed job and otherwise by polling, so several replicas share the work through the table alone.
+/// The claim loop and the listener run under the <see cref="WorkerSupervisor"/>. An attempt that outlives its lease
+/// is abandoned (counted as failed) even if its handler ignores cancellation, so a hung handler never holds the loop.
 /// </summary>
 internal sealed partial class JobWorker : BackgroundService
 {
@@ -22,6 +24,7 @@ internal sealed partial class JobWorker : BackgroundService
     private readonly Dictionary<string, Type> _handlers;
     private readonly JobOptions _options;
     private readonly JobMetrics _metrics;
+    private readonly WorkerSupervisor _supervisor;
     private readonly TimeProvider _time;
     private readonly ILogger<JobWorker> _logger;
     private TaskCompletionSource _wake = NewSignal();
@@ -33,9 +36,11 @@ internal sealed partial class JobWorker : BackgroundService
         IEnumerable<JobHandlerRegistration> registrations,
         JobOptions options,
         JobMetrics metrics,
+        WorkerSupervisor supervisor,
         TimeProvider time,
         ILogger<JobWorker> logger)
     {
+        _supervisor = supervisor;
         _dataSource = dataSource;
         _store = new JobStore(dataSource);
         _scopes = scopes;
@@ -49,7 +54,13 @@ internal sealed partial class JobWorker : BackgroundService
     /// <summary>Claims the jobs due now (at most one batch), runs them concurrently and records each outcome; returns how many were claimed.</summary>
     public async Task<int> RunDueAsync(CancellationToken cancellationToken)
     {
-        var jobs = await _store.ClaimAsync(Now(), _options.Lease, _options.BatchSize, cancellationToken);
+        var (jobs, exhausted) = await _store.ClaimAsync(Now(), _options.Lease, _options.BatchSize, _options.MaxAttempts, cancellationToken);
+        foreach (var (id, kind, attempts) in exhausted)
+        {
+            JobMetrics.RecordFailedAttempt(kind, final: true);
+            LogExhaustedByLease(id, kind, attempts);
+        }
+
         await Task.WhenAll(jobs.Select(job => RunAsync(job, cancellationToken)));
         return jobs.Count;
     }
@@ -57,36 +68,24 @@ internal sealed partial class JobWorker : BackgroundService
     /// <summary>Makes a waiting worker look for due jobs now.</summary>
     public void Wake() => Interlocked.Exchange(ref _wake, NewSignal()).TrySetResult();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(
+            _supervisor.RunAsync("jobs", WorkAsync, stoppingToken),
+            _supervisor.RunAsync("jobs-listener", ListenAsync, stoppingToken));
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
     {
-        var listening = ListenAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             // Taken before looking, so a commit announced while the batch runs is not missed.
             var woken = Volatile.Read(ref _wake).Task;
-            var claimed = 0;
-            try
-            {
-                claimed = await RunDueAsync(stoppingToken);
-                await MeasureAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException || DatabaseErrors.IsUnavailable(exception))
-            {
-                // The database is away: jobs stay in the table (a claimed one is re-claimed after its lease); poll again.
-                LogDatabaseUnavailable(exception);
-            }
-
+            var claimed = await RunDueAsync(stoppingToken);
+            await MeasureAsync(stoppingToken);
             if (claimed < _options.BatchSize)
             {
                 await WaitAsync(woken, stoppingToken);
             }
         }
-
-        await listening;
     }
 
     public override void Dispose()
@@ -112,7 +111,19 @@ internal sealed partial class JobWorker : BackgroundService
 
             await using var scope = _scopes.CreateAsyncScope();
             var handler = (IJobHandler)scope.ServiceProvider.GetRequiredService(handlerType);
-            await handler.RunAsync(new JobContext(job.Id, job.Kind, job.Payload, job.IdempotencyKey, job.CaseReference, job.Attempt), linked.Token);
+            var context = new JobContext(job.Id, job.Kind, job.Payload, job.IdempotencyKey, job.CaseReference, job.Attempt);
+            // Waiting is bounded by the lease even when the handler ignores its token: past the lease the attempt
+            // is over (another worker may run the job), and this worker goes on with its other work.
+            var attempt = Task.Run(() => handler.RunAsync(context, linked.Token), CancellationToken.None);
+            try
+            {
+                await attempt.WaitAsync(linked.Token);
+            }
+            catch (OperationCanceledException) when (!attempt.IsCompleted)
+            {
+                _ = attempt.ContinueWith(abandoned => _ = abandoned.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw;
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -124,7 +135,7 @@ internal sealed partial class JobWorker : BackgroundService
         {
             var error = lease.IsCancellationRequested
                 ? $"The attempt outlived its lease of {_options.LeaseSeconds} s and was cancelled."
-                : $"{exception.GetType().FullName}: {exception.Message}";
+                : ExceptionText.Describe(exception, MaxErrorLength);
             await RecordFailureAsync(job, error, exception);
             return;
         }
@@ -186,40 +197,25 @@ internal sealed partial class JobWorker : BackgroundService
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            await using var connection = await _dataSource.OpenConnectionAsync(stoppingToken);
+            connection.Notification += (_, _) => Wake();
+            await using (var listen = new NpgsqlCommand($"LISTEN {JobQueue.NotifyChannel}", connection))
             {
-                await using var connection = await _dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, _) => Wake();
-                await using (var listen = new NpgsqlCommand($"LISTEN {JobQueue.NotifyChannel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
+                await listen.ExecuteNonQueryAsync(stoppingToken);
+            }
 
-                Wake(); // jobs committed while nobody was listening
-                while (true)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            Wake(); // jobs committed while nobody was listening
+            while (true)
             {
-                return;
+                await connection.WaitAsync(stoppingToken);
             }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or IOException || DatabaseErrors.IsUnavailable(exception))
-            {
-                // Without the listener the worker still polls; try to listen again after a poll interval.
-                LogListenerLost(exception);
-                try
-                {
-                    await Task.Delay(_options.Poll, _time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
+        }
+        finally
+        {
+            // Without the listener the worker still polls; look now, as notifications may have been missed.
+            Wake();
         }
     }
 
@@ -242,9 +238,6 @@ internal sealed partial class JobWorker : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({Kind}) was interrupted by shutdown and handed back to the queue.")]
     private partial void LogReleased(long jobId, string kind);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The job worker cannot reach the database; it will look again.")]
-    private partial void LogDatabaseUnavailable(Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The job worker lost its LISTEN connection; it polls until it can listen again.")]
-    private partial void LogListenerLost(Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} ({Kind}) failed for good: attempt {Attempt}, its last, did not finish within its lease (its worker crashed, was killed or hung); `jobs retry {JobId}` runs it again.")]
+    private partial void LogExhaustedByLease(long jobId, string kind, int attempt);
 }

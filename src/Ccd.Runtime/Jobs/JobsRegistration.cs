@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Ccd.Runtime.Workers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ccd.Runtime.Jobs;
@@ -9,6 +10,7 @@ internal static class JobsRegistration
     public static IServiceCollection AddCcdJobs(this IServiceCollection services, IConfiguration configuration)
     {
         var options = JobOptions.Read(configuration);
+        services.AddCcdWorkers(configuration);
         services.AddSingleton(options);
         services.AddSingleton<JobMetrics>();
         services.AddSingleton<JobWorker>();

@@ -60,50 +60,87 @@ internal sealed class AmqpOutboxSender(BrokerSettings broker, PublishingOptions 
     }
 
     /// <summary>
-    /// Sends every message of <paramref name="batch"/> at once and waits for each one's settlement. Returns the ids the
-    /// broker accepted; the others stay unsent. After any failure the link is dropped, so the next call reconnects.
+    /// Sends every message of <paramref name="batch"/> at once and waits for each one's settlement. Returns the ids
+    /// the broker accepted, the messages it refused (rejected for good, or released), and how many it never settled.
+    /// After any message went unsettled the link is dropped, so the next call reconnects.
     /// </summary>
+    /// <exception cref="AmqpException">The connection or link could not be opened.</exception>
     public async Task<SendResult> SendAsync(IReadOnlyList<OutboxMessage> batch, CancellationToken cancellationToken)
     {
         await ConnectAsync(cancellationToken);
         var link = _link!;
-        var sends = new Task[batch.Count];
+        var connection = _connection!;
+        var outcomes = new TaskCompletionSource<Outcome>[batch.Count];
+        Exception? sendError = null;
         for (var i = 0; i < batch.Count; i++)
         {
-            sends[i] = link.SendAsync(ToAmqpMessage(batch[i]), options.SendTimeout);
+            outcomes[i] = new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (sendError is not null)
+            {
+                continue;
+            }
+
+            try
+            {
+                link.Send(ToAmqpMessage(batch[i]), static (_, _, outcome, state) => ((TaskCompletionSource<Outcome>)state).TrySetResult(outcome), outcomes[i]);
+            }
+            catch (Exception exception) when (exception is AmqpException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The link closed under the batch: the rest is not even handed over.
+                sendError = exception;
+            }
         }
 
         try
         {
-            await Task.WhenAll(sends).WaitAsync(options.SendTimeout + TimeSpan.FromSeconds(5), cancellationToken);
+            await Task.WhenAll(outcomes.Select(outcome => outcome.Task)).WaitAsync(options.SendTimeout, cancellationToken);
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            // Each task is inspected below; one failed send must not hide the others' acceptance.
+            // Each message is inspected below; one unsettled message must not hide the others' settlement.
         }
 
+        // When the link or connection closed, the library settles what was pending with made-up outcomes
+        // (rejected with the close error): those say nothing about the messages, so they count as unsettled.
+        var broken = link.IsClosed || connection.IsClosed;
         var accepted = new List<long>(batch.Count);
-        Exception? firstError = null;
+        var refused = new List<RefusedMessage>();
+        var unsettled = new List<long>();
+        Exception? firstError = sendError;
         for (var i = 0; i < batch.Count; i++)
         {
-            if (sends[i].IsCompletedSuccessfully)
+            var outcome = outcomes[i].Task.IsCompletedSuccessfully ? outcomes[i].Task.Result : null;
+            switch (outcome)
             {
-                accepted.Add(batch[i].Id);
-            }
-            else
-            {
-                firstError ??= sends[i].Exception?.GetBaseException() ?? new TimeoutException("The broker did not settle the message in time.");
+                case Accepted:
+                    accepted.Add(batch[i].Id);
+                    break;
+                case Rejected rejected when !broken:
+                    refused.Add(new RefusedMessage(batch[i].Id, Describe(rejected.Error, "rejected"), Final: true));
+                    break;
+                case Released or Modified when !broken:
+                    refused.Add(new RefusedMessage(batch[i].Id, "released by the broker", Final: false));
+                    break;
+                default:
+                    unsettled.Add(batch[i].Id);
+                    firstError ??= outcome is Rejected closed && closed.Error is not null
+                        ? new AmqpException(closed.Error)
+                        : new TimeoutException("The broker did not settle the message in time.");
+                    break;
             }
         }
 
-        if (firstError is not null)
+        if (unsettled.Count > 0)
         {
             // Whatever failed (link, connection, a broker that stopped answering), start the next batch on a fresh connection.
             await DropAsync(link);
         }
 
-        return new SendResult(accepted, firstError);
+        return new SendResult(accepted, refused, unsettled, broken, firstError);
     }
+
+    private static string Describe(Error? error, string fallback) =>
+        error is null ? fallback : $"{error.Condition}{(string.IsNullOrEmpty(error.Description) ? "" : ": " + error.Description)}";
 
     internal static Message ToAmqpMessage(OutboxMessage row)
     {
@@ -191,5 +228,21 @@ internal sealed class AmqpOutboxSender(BrokerSettings broker, PublishingOptions 
     }
 }
 
-/// <summary>The ids the broker accepted, and the first error of those it did not.</summary>
-internal sealed record SendResult(IReadOnlyList<long> Accepted, Exception? FirstError);
+/// <summary>
+/// What the broker did with a batch: the ids it accepted, the messages it refused, the ids it never settled, whether
+/// the link or connection closed meanwhile, and the first error.
+/// </summary>
+internal sealed record SendResult(IReadOnlyList<long> Accepted, IReadOnlyList<RefusedMessage> Refused, IReadOnlyList<long> Unsettled, bool LinkBroke, Exception? FirstError)
+{
+    /// <summary>
+    /// The failed sends that say something about their message: refusals, and messages left unsettled while the
+    /// broker settled others on a link that stayed open. A broker that is down or a broken link counts against none.
+    /// </summary>
+    public IReadOnlyList<RefusedMessage> CountedFailures(string unsettledError) =>
+        LinkBroke || Accepted.Count + Refused.Count == 0
+            ? Refused
+            : [.. Refused, .. Unsettled.Select(id => new RefusedMessage(id, unsettledError, Final: false))];
+}
+
+/// <summary>A message the broker settled without accepting it; <see cref="Final"/> when it was rejected (never to be accepted).</summary>
+internal sealed record RefusedMessage(long Id, string Error, bool Final);

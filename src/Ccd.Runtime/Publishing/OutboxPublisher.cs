@@ -1,3 +1,4 @@
+using Ccd.Runtime.Workers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -6,46 +7,34 @@ namespace Ccd.Runtime.Publishing;
 
 /// <summary>
 /// The background publisher: claims the oldest unsent row of each case, sends the batch to the broker, marks what
-/// the broker accepted as published, and repeats; backs off (capped exponential) while the broker or the database
-/// is down; sweeps old published rows. Any number of publishers (replicas) may run against one database.
+/// the broker accepted as published, parks what it refused for good, and repeats; backs off (capped exponential)
+/// while the broker is down. A second loop sweeps old published rows and refreshes the backlog gauges. Both run
+/// under the <see cref="WorkerSupervisor"/>. Any number of publishers (replicas) may run against one database.
 /// </summary>
-internal sealed class OutboxPublisher(
+internal sealed partial class OutboxPublisher(
     NpgsqlDataSource dataSource,
     AmqpOutboxSender sender,
     OutboxRetention retention,
     OutboxStatus status,
     PublishingMetrics metrics,
     PublishingOptions options,
+    WorkerSupervisor supervisor,
     TimeProvider time,
     ILogger<OutboxPublisher> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(
+            supervisor.RunAsync("outbox-publisher", PublishAsync, stoppingToken),
+            supervisor.RunAsync("outbox-maintenance", MaintainAsync, stoppingToken));
+
+    private async Task PublishAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
-        var nextSweep = time.GetUtcNow();
-        var nextStatus = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan pause;
             try
             {
-                if (time.GetUtcNow() >= nextSweep)
-                {
-                    var deleted = await retention.DeleteExpiredAsync(options.Retention, stoppingToken);
-                    if (deleted > 0)
-                    {
-                        logger.LogInformation("Deleted {Count} published outbox rows older than {Days} days", deleted, options.RetentionDays);
-                    }
-
-                    nextSweep = time.GetUtcNow() + options.RetentionSweepInterval;
-                }
-
-                if (time.GetUtcNow() >= nextStatus)
-                {
-                    metrics.Observe(await status.ReadAsync(stoppingToken));
-                    nextStatus = time.GetUtcNow() + options.StatusRefreshInterval;
-                }
-
                 var batch = await PublishBatchAsync(stoppingToken);
                 if (batch.Error is not null)
                 {
@@ -56,30 +45,48 @@ internal sealed class OutboxPublisher(
                 // More may be waiting (the next events of the cases just sent): go again at once.
                 pause = batch.Claimed > 0 ? TimeSpan.Zero : options.PollInterval;
             }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            catch (BrokerSendException exception) when (!stoppingToken.IsCancellationRequested)
             {
+                // The broker is down or not answering; a database failure is the supervisor's.
                 failures++;
-                pause = Backoff(failures);
-                logger.LogWarning(exception, "Publishing failed ({Failures} in a row); retrying in {Pause}", failures, pause);
+                pause = Backoff.After(failures, options.InitialBackoff, options.MaxBackoff);
+                LogBrokerFailed(exception, failures, pause);
             }
 
             if (pause > TimeSpan.Zero)
             {
-                try
-                {
-                    await Task.Delay(pause, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                await Task.Delay(pause, time, stoppingToken);
             }
+        }
+    }
+
+    private async Task MaintainAsync(CancellationToken stoppingToken)
+    {
+        var nextSweep = time.GetUtcNow();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (time.GetUtcNow() >= nextSweep)
+            {
+                var deleted = await retention.DeleteExpiredAsync(options.Retention, stoppingToken);
+                if (deleted > 0)
+                {
+                    LogSwept(deleted, options.RetentionDays);
+                }
+
+                nextSweep = time.GetUtcNow() + options.RetentionSweepInterval;
+            }
+
+            metrics.Observe(await status.ReadAsync(stoppingToken));
+            await Task.Delay(options.StatusRefreshInterval, time, stoppingToken);
         }
     }
 
     /// <summary>
     /// One claim-send-mark cycle in one short transaction. The row locks keep other publishers off these cases until
-    /// the marks commit; rows the broker did not accept stay unsent (and still block their case's later rows).
+    /// the marks commit. Accepted rows are marked published; refused ones count a failed send and are parked when
+    /// refused for good or after <see cref="PublishingOptions.ParkAfterFailures"/>; the rest stay unsent (and still
+    /// block their case's later rows). <see cref="BatchResult.Error"/> is set only when the broker settled nothing:
+    /// it is down, and the caller backs off.
     /// </summary>
     public async Task<BatchResult> PublishBatchAsync(CancellationToken cancellationToken)
     {
@@ -92,27 +99,49 @@ internal sealed class OutboxPublisher(
             return new BatchResult(0, 0, null);
         }
 
-        var result = await sender.SendAsync(claimed, cancellationToken);
+        SendResult result;
+        try
+        {
+            result = await sender.SendAsync(claimed, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // No connection or link: nothing was handed over, the claim rolls back.
+            return new BatchResult(claimed.Count, 0, exception);
+        }
+
         // The broker has these messages now: record that even while shutting down, or they would all be sent again.
-        var publishedAt = DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified);
-        await OutboxStore.MarkPublishedAsync(transaction, result.Accepted, publishedAt, CancellationToken.None);
+        var now = DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified);
+        await OutboxStore.MarkPublishedAsync(transaction, result.Accepted, now, CancellationToken.None);
+        var failed = result.CountedFailures(result.FirstError?.Message ?? "not settled in time");
+        var parked = await OutboxStore.RecordRefusalsAsync(transaction, failed, options.ParkAfterFailures, now, CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
         metrics.Sent(result.Accepted.Count);
         metrics.Failed(claimed.Count - result.Accepted.Count);
-        return new BatchResult(claimed.Count, result.Accepted.Count, result.FirstError);
+        metrics.Parked(parked.Count);
+        foreach (var id in parked)
+        {
+            var reason = failed.First(refusal => refusal.Id == id);
+            LogParked(id, reason.Final ? "refused for good" : $"failed {options.ParkAfterFailures} sends", reason.Error);
+        }
+
+        var outage = result.Accepted.Count + result.Refused.Count == 0 ? result.FirstError : null;
+        return new BatchResult(claimed.Count, result.Accepted.Count, outage, parked.Count);
     }
 
-    private TimeSpan Backoff(int failures)
-    {
-        var factor = Math.Pow(2, Math.Min(failures - 1, 20));
-        var pause = TimeSpan.FromTicks((long)Math.Min(options.InitialBackoff.Ticks * factor, options.MaxBackoff.Ticks));
-        return pause < options.InitialBackoff ? options.InitialBackoff : pause;
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing failed ({Failures} in a row); retrying in {Pause}")]
+    private partial void LogBrokerFailed(Exception exception, int failures, TimeSpan pause);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} published outbox rows older than {Days} days")]
+    private partial void LogSwept(long count, int days);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {Id} is parked ({Why}: {Reason}); its case's later messages wait behind it. `outbox retry {Id}` or `outbox skip {Id}` releases them.")]
+    private partial void LogParked(long id, string why, string reason);
 }
 
-/// <summary>What one cycle did: rows claimed, rows the broker accepted, and the first send error if any.</summary>
-internal sealed record BatchResult(int Claimed, int Sent, Exception? Error);
+/// <summary>What one cycle did: rows claimed, rows the broker accepted, the error when the broker settled nothing, and rows parked.</summary>
+internal sealed record BatchResult(int Claimed, int Sent, Exception? Error, int Parked = 0);
 
-/// <summary>Some messages of a batch were not accepted by the broker.</summary>
+/// <summary>The broker settled none of a batch's messages.</summary>
 internal sealed class BrokerSendException(BatchResult batch, Exception inner)
     : Exception($"The broker accepted {batch.Sent} of {batch.Claimed} messages: {inner.Message}", inner);

@@ -3,18 +3,24 @@ using Ccd.Runtime.Telemetry;
 
 namespace Ccd.Runtime.Publishing;
 
-/// <summary>The publisher's instruments: messages sent and failed, and the backlog (count and lag) last read from the table.</summary>
+/// <summary>The publisher's instruments: messages sent, failed and parked, and the backlog (unsent, lag, parked, held) last read from the table.</summary>
 internal sealed class PublishingMetrics
 {
     private readonly Counter<long> _sent;
     private readonly Counter<long> _failed;
+    private readonly Counter<long> _parked;
     private OutboxSnapshot? _last;
     private long _sentTotal;
 
     public PublishingMetrics()
     {
         _sent = CcdTelemetry.Meter.CreateCounter<long>("ccd.publishing.sent", "{message}", "Messages the broker accepted.");
-        _failed = CcdTelemetry.Meter.CreateCounter<long>("ccd.publishing.failed", "{message}", "Messages not accepted (left unsent for retry).");
+        _failed = CcdTelemetry.Meter.CreateCounter<long>("ccd.publishing.failed", "{message}", "Messages not accepted (left unsent for retry, or parked).");
+        _parked = CcdTelemetry.Meter.CreateCounter<long>("ccd.publishing.parks", "{message}", "Messages moved to the parked state (refused for good by the broker).");
+        CcdTelemetry.Meter.CreateObservableGauge(
+            "ccd.publishing.parked", () => Volatile.Read(ref _last)?.ParkedCount ?? 0, "{message}", "Outbox rows parked, waiting for `outbox retry` or `outbox skip`.");
+        CcdTelemetry.Meter.CreateObservableGauge(
+            "ccd.publishing.held", () => Volatile.Read(ref _last)?.HeldCount ?? 0, "{message}", "Outbox rows waiting behind a parked row of their case.");
         CcdTelemetry.Meter.CreateObservableGauge(
             "ccd.publishing.unsent", () => Volatile.Read(ref _last)?.UnsentCount ?? 0, "{message}", "Outbox rows not yet published.");
         CcdTelemetry.Meter.CreateObservableGauge(
@@ -31,6 +37,8 @@ internal sealed class PublishingMetrics
     }
 
     public void Failed(int count) => _failed.Add(count);
+
+    public void Parked(int count) => _parked.Add(count);
 
     /// <summary>Called by the publisher after it read the backlog; the gauges report the latest reading.</summary>
     public void Observe(OutboxSnapshot snapshot) => Volatile.Write(ref _last, snapshot);

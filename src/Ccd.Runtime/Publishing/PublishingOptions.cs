@@ -42,6 +42,12 @@ internal sealed class PublishingOptions
     /// <summary>Longest wait for the broker to settle one batch (and for a connection to open).</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A message whose send fails this many times while the broker accepts others (released, or never settled) is
+    /// parked, as is at once a message the broker rejects. Default 10.
+    /// </summary>
+    public int ParkAfterFailures { get; set; } = 10;
+
     /// <summary>Published rows are deleted this many days after they were published (CCD keeps them 7 days).</summary>
     public int RetentionDays { get; set; } = 7;
 

@@ -1,4 +1,5 @@
 using Ccd.Runtime.Hosting;
+using Ccd.Runtime.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +30,7 @@ public static class PublishingRegistration
         var options = configuration.GetSection(PublishingOptions.SectionName).Get<PublishingOptions>() ?? new PublishingOptions();
         Validate(options);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddCcdWorkers(configuration);
         services.AddSingleton(options);
         services.AddSingleton<OutboxStatus>();
         services.AddSingleton<OutboxRetention>();
@@ -49,6 +51,7 @@ public static class PublishingRegistration
     private static void Validate(PublishingOptions options)
     {
         Require(options.BatchSize is >= 1 and <= 10_000, "Ccd:Publishing:BatchSize must be between 1 and 10000.");
+        Require(options.ParkAfterFailures is >= 1 and <= 1000, "Ccd:Publishing:ParkAfterFailures must be between 1 and 1000.");
         Require(options.RetentionDays >= 1, "Ccd:Publishing:RetentionDays must be at least 1.");
         Require(options.PollInterval > TimeSpan.Zero, "Ccd:Publishing:PollInterval must be positive (for example 00:00:01).");
         Require(options.InitialBackoff > TimeSpan.Zero, "Ccd:Publishing:InitialBackoff must be positive.");

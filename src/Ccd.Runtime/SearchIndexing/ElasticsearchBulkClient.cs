@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
@@ -40,24 +39,43 @@ internal sealed class ElasticsearchBulkClient(HttpClient http) : ISearchIndexCli
                 throw new SearchIndexUnavailableException($"The bulk request was answered {(int)response.StatusCode}.", (int)response.StatusCode);
             }
 
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (mediaType is null || !mediaType.Contains("json", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SearchIndexAnswerException($"The bulk answer has content type '{mediaType ?? "(none)"}', not JSON.");
+            }
+
+            JsonDocument answer;
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-                using var answer = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
-                return ReadItems(answer.RootElement, operations.Count);
+                answer = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
             }
-            catch (Exception exception) when (exception is JsonException or IOException or HttpRequestException)
+            catch (Exception exception) when (exception is IOException or HttpRequestException
+                || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                throw new SearchIndexUnavailableException($"The bulk answer could not be read: {exception.GetType().Name}.", (int)response.StatusCode, exception);
+                // The connection broke or timed out while the body came: a transport failure like any other.
+                throw new SearchIndexUnavailableException($"The bulk answer could not be received: {exception.GetType().Name}.", (int)response.StatusCode, exception);
+            }
+            catch (JsonException exception)
+            {
+                throw new SearchIndexAnswerException($"The bulk answer is not valid JSON ({exception.Message}).", exception);
+            }
+
+            using (answer)
+            {
+                return ReadItems(answer.RootElement, operations.Count);
             }
         }
     }
 
+    /// <summary>Reads one outcome per operation; any answer that does not follow the bulk format is a <see cref="SearchIndexAnswerException"/>.</summary>
     private static BulkItemOutcome[] ReadItems(JsonElement root, int expected)
     {
-        if (!root.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array || items.GetArrayLength() != expected)
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array
+            || items.GetArrayLength() != expected)
         {
-            throw new SearchIndexUnavailableException($"The bulk answer did not list {expected} items.", (int)HttpStatusCode.OK);
+            throw new SearchIndexAnswerException($"The bulk answer did not list {expected} items.");
         }
 
         var outcomes = new BulkItemOutcome[expected];
@@ -65,8 +83,12 @@ internal sealed class ElasticsearchBulkClient(HttpClient http) : ISearchIndexCli
         foreach (var item in items.EnumerateArray())
         {
             // Each item is {"<action>": {"status": 201, "error": {...}}}.
-            var result = item.EnumerateObject().First().Value;
-            var status = result.GetProperty("status").GetInt32();
+            if (item.ValueKind != JsonValueKind.Object || item.EnumerateObject().FirstOrDefault().Value is not { ValueKind: JsonValueKind.Object } result
+                || !result.TryGetProperty("status", out var statusElement) || !statusElement.TryGetInt32(out var status))
+            {
+                throw new SearchIndexAnswerException($"Item {i} of the bulk answer has no numeric status.");
+            }
+
             string? error = null;
             if (result.TryGetProperty("error", out var failure))
             {

@@ -8,6 +8,7 @@ internal interface ISearchIndexClient
 {
     /// <summary>Sends <paramref name="operations"/> in one bulk request; returns one outcome per operation, in order.</summary>
     /// <exception cref="SearchIndexUnavailableException">The request as a whole failed (transport, timeout, or a non-2xx answer).</exception>
+    /// <exception cref="SearchIndexAnswerException">A 2xx answer that does not follow the bulk format (not JSON, cut short, items missing or without a status).</exception>
     Task<IReadOnlyList<BulkItemOutcome>> BulkAsync(IReadOnlyList<BulkOperation> operations, CancellationToken cancellationToken);
 }
 
@@ -34,3 +35,9 @@ internal sealed class SearchIndexUnavailableException(string message, int? statu
     /// <summary>The HTTP status answered, or null when none was received (connection failure, timeout).</summary>
     public int? Status { get; } = status;
 }
+
+/// <summary>
+/// Elasticsearch (or something in its place, such as a proxy) answered 2xx with something that is not a bulk answer.
+/// The batch backs off like a transient failure, and the indexing loop reports it to its supervisor.
+/// </summary>
+internal sealed class SearchIndexAnswerException(string message, Exception? inner = null) : Exception(message, inner);

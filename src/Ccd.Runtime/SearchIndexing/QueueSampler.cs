@@ -1,3 +1,4 @@
+using Ccd.Runtime.Workers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,7 @@ namespace Ccd.Runtime.SearchIndexing;
 internal sealed class QueueSampler(
     NpgsqlDataSource dataSource,
     SearchIndexingMetrics metrics,
+    WorkerSupervisor supervisor,
     IOptions<SearchIndexingOptions> options,
     TimeProvider time,
     ILogger<QueueSampler> logger) : BackgroundService
@@ -25,22 +27,13 @@ internal sealed class QueueSampler(
         }
 
         var interval = TimeSpan.FromSeconds(settings.QueueSampleSeconds);
-        while (!stoppingToken.IsCancellationRequested)
+        await supervisor.RunAsync("search-queue-sampler", async cancellationToken =>
         {
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                metrics.Update(await QueueStatistics.ReadAsync(dataSource, time, stoppingToken));
-                await Task.Delay(interval, time, stoppingToken);
+                metrics.Update(await QueueStatistics.ReadAsync(dataSource, time, cancellationToken));
+                await Task.Delay(interval, time, cancellationToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or IOException)
-            {
-                logger.LogDebug("Search queue sample failed ({Error}).", exception.GetType().Name);
-                await Task.Delay(interval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
+        }, stoppingToken);
     }
 }

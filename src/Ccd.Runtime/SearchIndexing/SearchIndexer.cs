@@ -1,3 +1,4 @@
+using Ccd.Runtime.Workers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -35,8 +36,24 @@ internal sealed class SearchIndexer(
         if (claimed.Count > 0)
         {
             Interlocked.Add(ref _claimed, claimed.Count);
-            var result = await IndexAsync(claimed, cancellationToken);
             var backOff = new BackOff(TimeSpan.FromMilliseconds(settings.BackoffBaseMilliseconds), TimeSpan.FromSeconds(settings.BackoffMaxSeconds));
+            BatchResult result;
+            try
+            {
+                result = await IndexAsync(claimed, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Whatever broke (an answer that breaks the bulk contract, a bug), the claimed cases back off with the
+                // error instead of waiting out their lease; the loop's supervisor then logs, counts and restarts.
+                var failed = new BatchResult();
+                var error = ExceptionText.Describe(exception);
+                failed.Retries.AddRange(claimed.Select(queued => (queued.Reference, error)));
+                await IndexQueue.CompleteAsync(dataSource, token, failed, Now(), backOff, cancellationToken);
+                metrics.Record(failed);
+                throw;
+            }
+
             await IndexQueue.CompleteAsync(dataSource, token, result, Now(), backOff, cancellationToken);
             metrics.Record(result);
         }
@@ -53,7 +70,24 @@ internal sealed class SearchIndexer(
         foreach (var queued in claimed)
         {
             var first = operations.Count;
-            var revision = Plan(queued, operations, result);
+            int? revision;
+            try
+            {
+                revision = Plan(queued, operations, result);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // A case whose documents cannot be built will not build next time either: an operator must look,
+                // and the rest of the batch goes on.
+                operations.RemoveRange(first, operations.Count - first);
+                var at = queued.Case?.Revision ?? queued.QueuedRevision;
+                logger.LogError(exception, "Search indexing: the documents of case {Reference} could not be built; it is dead-lettered.", queued.Reference);
+                result.DeadLetters.Add((queued.Reference, at, CaseDocuments.CaseIndex(queued.Case?.CaseTypeId ?? queued.Removed?.CaseTypeId ?? "unknown"),
+                    "documents could not be built: " + ExceptionText.Describe(exception)));
+                result.Done.Add((queued.Reference, at));
+                continue;
+            }
+
             if (revision is { } sent)
             {
                 plans.Add((queued, sent, first, operations.Count - first));

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Ccd.Runtime.Hosting;
+using Ccd.Runtime.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
@@ -19,6 +20,7 @@ internal static class SearchIndexingRegistration
         var options = section.Get<SearchIndexingOptions>() ?? new SearchIndexingOptions();
         options.Validate();
         services.AddOptions<SearchIndexingOptions>().Bind(section);
+        services.AddCcdWorkers(configuration);
         services.AddSingleton<SearchIndexingMetrics>();
         services.AddHostedService<QueueSampler>();
         services.AddHealthChecks().AddCheck<SearchIndexHealthCheck>("search-indexing", tags: ["ready"]);

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Workers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,60 +9,42 @@ namespace Ccd.Runtime.SearchIndexing;
 /// <summary>
 /// Drains <c>ccd.es_queue</c> to Elasticsearch: <see cref="SearchIndexingOptions.Concurrency"/> loops run
 /// passes back to back while batches come full, then sleep until a notification, the next due row (back-off
-/// or lease end), or the fallback poll, whichever is first.
+/// or lease end), or the fallback poll, whichever is first. Each loop and the listener run under the
+/// <see cref="WorkerSupervisor"/>, which restarts them after any failure (the database going away included).
 /// </summary>
 internal sealed class SearchIndexingWorker(
     SearchIndexer indexer,
     QueueNotificationListener listener,
     WakeSignal signal,
     NpgsqlDataSource dataSource,
+    WorkerSupervisor supervisor,
     IOptions<SearchIndexingOptions> options,
     TimeProvider time,
     ILogger<SearchIndexingWorker> logger) : BackgroundService
 {
-    private static readonly TimeSpan LongestFailurePause = TimeSpan.FromSeconds(30);
-
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         logger.LogInformation("Search indexing is on: draining ccd.es_queue to {Url} ({Loops} loops, batches of {BatchSize}).",
             new Uri(settings.Url!).GetLeftPart(UriPartial.Authority), settings.Concurrency, settings.BatchSize);
-        var loops = Enumerable.Range(0, settings.Concurrency).Select(_ => Task.Run(() => DrainAsync(stoppingToken), stoppingToken));
-        return Task.WhenAll(loops.Append(Task.Run(() => listener.RunAsync(stoppingToken), stoppingToken)));
+        var loops = Enumerable.Range(1, settings.Concurrency).Select(n => supervisor.RunAsync($"search-indexing-{n}", DrainAsync, stoppingToken));
+        return Task.WhenAll(loops.Append(supervisor.RunAsync("search-indexing-listener", listener.RunAsync, stoppingToken)));
     }
 
     private async Task DrainAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var poll = TimeSpan.FromSeconds(settings.PollSeconds);
-        var failurePause = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = signal.Next;
-            TimeSpan wait;
-            try
+            var claimed = await indexer.RunPassAsync(stoppingToken);
+            if (claimed >= settings.BatchSize)
             {
-                var claimed = await indexer.RunPassAsync(stoppingToken);
-                failurePause = TimeSpan.FromSeconds(1);
-                if (claimed >= settings.BatchSize)
-                {
-                    continue;
-                }
-
-                wait = await UntilNextDueAsync(poll, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception) when (exception is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
-            {
-                // The database is unavailable: leases keep the claimed rows safe; try again after a growing pause.
-                logger.LogWarning("Search indexing: a pass failed ({Error}); retrying in {Pause}.", exception.GetType().Name, failurePause);
-                wait = failurePause;
-                failurePause = TimeSpan.FromTicks(Math.Min(failurePause.Ticks * 2, LongestFailurePause.Ticks));
+                continue;
             }
 
+            var wait = await UntilNextDueAsync(poll, stoppingToken);
             if (wait > TimeSpan.Zero)
             {
                 await WaitAsync(wake, wait, stoppingToken);

@@ -43,7 +43,7 @@ internal static class StatusCommand
         lines.Add("schema:        " + (report.Schema.Count == 0 ? "(no migrations applied)" : string.Join(", ", report.Schema.Select(s => $"{s.Key} {s.Value}"))));
         lines.Add("cases:         " + (report.CasesByCaseType.Count == 0 ? "none" : string.Join(", ", report.CasesByCaseType.Select(s => string.Create(c, $"{s.Key} {s.Value}")))));
         lines.Add(string.Create(c, $"search queue:  {report.SearchQueue.Depth} waiting{Age(report.SearchQueue)}, {report.SearchDeadLetters} dead letter(s)"));
-        lines.Add(string.Create(c, $"outbox:        {report.Outbox.Depth} unsent{Age(report.Outbox)}"));
+        lines.Add(string.Create(c, $"outbox:        {report.Outbox.Depth} unsent{Age(report.Outbox)}, {report.OutboxParked} parked"));
         lines.Add(string.Create(c, $"jobs:          {report.Jobs.Queued} queued, {report.Jobs.Running} running, {report.Jobs.Failed} failed"));
         foreach (var import in report.Imports)
         {

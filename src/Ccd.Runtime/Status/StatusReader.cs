@@ -22,6 +22,7 @@ internal sealed class StatusReader(NpgsqlDataSource dataSource, TimeProvider tim
             (SELECT count(*) FROM ccd.es_dead_letter_queue),
             (SELECT count(*) FROM ccd.message_queue_candidates WHERE published IS NULL),
             (SELECT min(time_stamp) FROM ccd.message_queue_candidates WHERE published IS NULL),
+            (SELECT count(*) FROM ccd.message_queue_candidates WHERE parked_at IS NOT NULL AND published IS NULL),
             (SELECT count(*) FROM ccd.jobs WHERE status = 'queued'),
             (SELECT count(*) FROM ccd.jobs WHERE status = 'running'),
             (SELECT count(*) FROM ccd.jobs WHERE status = 'failed')
@@ -60,7 +61,7 @@ internal sealed class StatusReader(NpgsqlDataSource dataSource, TimeProvider tim
 
         QueueFigures searchQueue, outbox;
         JobFigures jobs;
-        long deadLetters;
+        long deadLetters, outboxParked;
         await using (var command = new NpgsqlCommand(QueuesSql, connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp) { TypedValue = now });
@@ -69,7 +70,8 @@ internal sealed class StatusReader(NpgsqlDataSource dataSource, TimeProvider tim
             searchQueue = new QueueFigures(reader.GetInt64(0), AgeSeconds(reader, 1, now));
             deadLetters = reader.GetInt64(2);
             outbox = new QueueFigures(reader.GetInt64(3), AgeSeconds(reader, 4, now));
-            jobs = new JobFigures(reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7));
+            outboxParked = reader.GetInt64(5);
+            jobs = new JobFigures(reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
         }
 
         var imports = new List<ImportFigures>();
@@ -85,7 +87,7 @@ internal sealed class StatusReader(NpgsqlDataSource dataSource, TimeProvider tim
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new StatusReport(schema, cases, searchQueue, deadLetters, outbox, jobs, imports);
+        return new StatusReport(schema, cases, searchQueue, deadLetters, outbox, jobs, imports) { OutboxParked = outboxParked };
     }
 
     private static long? AgeSeconds(NpgsqlDataReader reader, int ordinal, DateTime now)

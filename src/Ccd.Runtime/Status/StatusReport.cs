@@ -8,7 +8,11 @@ internal sealed record StatusReport(
     long SearchDeadLetters,
     QueueFigures Outbox,
     JobFigures Jobs,
-    IReadOnlyList<ImportFigures> Imports);
+    IReadOnlyList<ImportFigures> Imports)
+{
+    /// <summary>Outbox rows parked (refused for good by the broker; counted in <see cref="Outbox"/> too), waiting for <c>outbox retry</c> or <c>outbox skip</c>.</summary>
+    public long OutboxParked { get; init; }
+}
 
 /// <summary>Rows waiting and the age of the oldest one, in whole seconds (null when nothing waits).</summary>
 internal sealed record QueueFigures(long Depth, long? OldestAgeSeconds);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Ccd.Runtime.Jobs;
+using Ccd.Runtime.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -12,11 +13,16 @@ namespace Ccd.Runtime.Tests.Jobs;
 /// <summary>Enqueues jobs and builds workers on a test database, sharing one fake clock.</summary>
 internal sealed class JobTestSupport(NpgsqlDataSource dataSource)
 {
+    private WorkerSupervisor? _supervisor;
+
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
     public JobLog Log { get; } = new();
+
+    /// <summary>The supervisor of every worker built here, on the shared clock.</summary>
+    public WorkerSupervisor Supervisor => _supervisor ??= new WorkerSupervisor(new WorkerOptions(), Clock, NullLogger<WorkerSupervisor>.Instance);
 
     public NpgsqlDataSource DataSource => dataSource;
 
@@ -52,6 +58,7 @@ internal sealed class JobTestSupport(NpgsqlDataSource dataSource)
             provider.GetServices<JobHandlerRegistration>(),
             options ?? new JobOptions(),
             new JobMetrics(),
+            Supervisor,
             Clock,
             NullLogger<JobWorker>.Instance);
     }

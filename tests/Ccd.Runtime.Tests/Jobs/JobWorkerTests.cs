@@ -132,7 +132,7 @@ public sealed class JobWorkerTests(PostgresServer postgres)
         var jobs = await SupportAsync();
         var id = await jobs.EnqueueAsync("record", "event-1:record");
         // The crashed worker: it claimed the job and then vanished without finishing or releasing it.
-        var crashed = await new JobStore(jobs.DataSource).ClaimAsync(jobs.Clock.GetUtcNow().UtcDateTime, TimeSpan.FromSeconds(60), 10, Token);
+        var (crashed, _) = await new JobStore(jobs.DataSource).ClaimAsync(jobs.Clock.GetUtcNow().UtcDateTime, TimeSpan.FromSeconds(60), 10, 10, Token);
         Assert.Single(crashed);
         var survivor = jobs.Worker(new JobOptions { LeaseSeconds = 60 });
 

@@ -1,4 +1,5 @@
 using Ccd.Runtime.Publishing;
+using Ccd.Runtime.Workers;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -27,6 +28,7 @@ internal static class TestPublishers
             new OutboxStatus(dataSource, time ?? TimeProvider.System),
             metrics ?? new PublishingMetrics(),
             options,
+            new WorkerSupervisor(new WorkerOptions(), time ?? TimeProvider.System, NullLogger<WorkerSupervisor>.Instance),
             time ?? TimeProvider.System,
             NullLogger<OutboxPublisher>.Instance);
 
