@@ -35,6 +35,26 @@ public sealed partial class AmqpBroker : IAsyncLifetime
             : throw new InvalidOperationException($"Only {QueueCount} test queues are declared: raise AmqpBroker.QueueCount.");
     }
 
+    /// <summary>How many queues refusing big messages the broker declares; each test takes its own with <see cref="NextRejectingQueue"/>.</summary>
+    public const int RejectingQueueCount = 2;
+
+    /// <summary>A message bigger than this is rejected for good by the queues of <see cref="NextRejectingQueue"/>.</summary>
+    public const int RejectingQueueMaxBytes = 65536;
+
+    private int _rejectingQueues;
+
+    /// <summary>
+    /// The address of a durable queue no other test uses that rejects (AMQP <c>rejected</c> outcome) every message
+    /// over <see cref="RejectingQueueMaxBytes"/> and accepts the others while it holds less than that.
+    /// </summary>
+    public string NextRejectingQueue()
+    {
+        var next = Interlocked.Increment(ref _rejectingQueues);
+        return next <= RejectingQueueCount
+            ? $"/amq/queue/ccd-test-rejecting-{next}"
+            : throw new InvalidOperationException($"Only {RejectingQueueCount} rejecting queues are declared: raise AmqpBroker.RejectingQueueCount.");
+    }
+
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
     {
@@ -79,6 +99,7 @@ public sealed partial class AmqpBroker : IAsyncLifetime
         info.ArgumentList.Add(command);
         info.ArgumentList.Add(_directory);
         info.Environment["AMQP_BROKER_QUEUES"] = string.Join(' ', Enumerable.Range(1, QueueCount).Select(i => $"ccd-test-{i}").Prepend("ccd-case-events"));
+        info.Environment["AMQP_BROKER_REJECTING_QUEUES"] = string.Join(' ', Enumerable.Range(1, RejectingQueueCount).Select(i => $"ccd-test-rejecting-{i}"));
         using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start bash.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -64,6 +64,7 @@ READY_TIMEOUT=${AMQP_BROKER_READY_TIMEOUT:-60}
 STOP_TIMEOUT=${AMQP_BROKER_STOP_TIMEOUT:-30}
 QUEUES=${AMQP_BROKER_QUEUES-ccd-case-events}   # set to "" to declare none
 QUEUE_TYPE=${AMQP_BROKER_QUEUE_TYPE:-quorum}
+REJECTING_QUEUES=${AMQP_BROKER_REJECTING_QUEUES-}   # classic queues rejecting any message over 64 KiB
 AMQP_USER=guest
 AMQP_PASS=guest
 
@@ -176,6 +177,12 @@ write_config() {
     local q qs="" sep=""
     for q in ${QUEUES//,/ }; do
         qs="$qs$sep{\"name\":\"$q\",\"vhost\":\"/\",\"durable\":true,\"auto_delete\":false,\"arguments\":{\"x-queue-type\":\"$QUEUE_TYPE\"}}"
+        sep=","
+    done
+    # Queues that refuse for good any message over 64 KiB (a classic queue rejects a publish that would take it
+    # past x-max-length-bytes): a real broker's permanent rejection of one message, for the poison-message tests.
+    for q in ${REJECTING_QUEUES//,/ }; do
+        qs="$qs$sep{\"name\":\"$q\",\"vhost\":\"/\",\"durable\":true,\"auto_delete\":false,\"arguments\":{\"x-queue-type\":\"classic\",\"x-max-length-bytes\":65536,\"x-overflow\":\"reject-publish\"}}"
         sep=","
     done
     cat >"$WD/definitions.json" <<EOF

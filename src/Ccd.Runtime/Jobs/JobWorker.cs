@@ -114,7 +114,9 @@ internal sealed partial class JobWorker : BackgroundService
             var context = new JobContext(job.Id, job.Kind, job.Payload, job.IdempotencyKey, job.CaseReference, job.Attempt);
             // Waiting is bounded by the lease even when the handler ignores its token: past the lease the attempt
             // is over (another worker may run the job), and this worker goes on with its other work.
-            var attempt = Task.Run(() => handler.RunAsync(context, linked.Token), CancellationToken.None);
+            // Run off this loop's thread (a handler may block before its first await); awaited inside, so a handler that
+            // returns a null task fails its attempt like any other error.
+            var attempt = Task.Run(async () => await handler.RunAsync(context, linked.Token), CancellationToken.None);
             try
             {
                 await attempt.WaitAsync(linked.Token);

@@ -70,24 +70,26 @@ internal sealed class AmqpOutboxSender(BrokerSettings broker, PublishingOptions 
         await ConnectAsync(cancellationToken);
         var link = _link!;
         var connection = _connection!;
-        var outcomes = new TaskCompletionSource<Outcome>[batch.Count];
+        var outcomes = new TaskCompletionSource<Outcome?>[batch.Count];
         Exception? sendError = null;
         for (var i = 0; i < batch.Count; i++)
         {
-            outcomes[i] = new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            outcomes[i] = new TaskCompletionSource<Outcome?>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (sendError is not null)
             {
+                outcomes[i].TrySetResult(null);
                 continue;
             }
 
             try
             {
-                link.Send(ToAmqpMessage(batch[i]), static (_, _, outcome, state) => ((TaskCompletionSource<Outcome>)state).TrySetResult(outcome), outcomes[i]);
+                link.Send(ToAmqpMessage(batch[i]), static (_, _, outcome, state) => ((TaskCompletionSource<Outcome?>)state).TrySetResult(outcome), outcomes[i]);
             }
             catch (Exception exception) when (exception is AmqpException or ObjectDisposedException or InvalidOperationException)
             {
                 // The link closed under the batch: the rest is not even handed over.
                 sendError = exception;
+                outcomes[i].TrySetResult(null);
             }
         }
 
@@ -102,7 +104,7 @@ internal sealed class AmqpOutboxSender(BrokerSettings broker, PublishingOptions 
 
         // When the link or connection closed, the library settles what was pending with made-up outcomes
         // (rejected with the close error): those say nothing about the messages, so they count as unsettled.
-        var broken = link.IsClosed || connection.IsClosed;
+        var broken = sendError is not null || link.IsClosed || connection.IsClosed;
         var accepted = new List<long>(batch.Count);
         var refused = new List<RefusedMessage>();
         var unsettled = new List<long>();
@@ -234,14 +236,8 @@ internal sealed class AmqpOutboxSender(BrokerSettings broker, PublishingOptions 
 /// </summary>
 internal sealed record SendResult(IReadOnlyList<long> Accepted, IReadOnlyList<RefusedMessage> Refused, IReadOnlyList<long> Unsettled, bool LinkBroke, Exception? FirstError)
 {
-    /// <summary>
-    /// The failed sends that say something about their message: refusals, and messages left unsettled while the
-    /// broker settled others on a link that stayed open. A broker that is down or a broken link counts against none.
-    /// </summary>
-    public IReadOnlyList<RefusedMessage> CountedFailures(string unsettledError) =>
-        LinkBroke || Accepted.Count + Refused.Count == 0
-            ? Refused
-            : [.. Refused, .. Unsettled.Select(id => new RefusedMessage(id, unsettledError, Final: false))];
+    /// <summary>The broker settled none of the batch and the link stayed open: it is not answering.</summary>
+    public bool NoAnswer => !LinkBroke && Accepted.Count + Refused.Count == 0;
 }
 
 /// <summary>A message the broker settled without accepting it; <see cref="Final"/> when it was rejected (never to be accepted).</summary>

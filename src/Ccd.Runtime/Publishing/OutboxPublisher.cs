@@ -110,14 +110,15 @@ internal sealed partial class OutboxPublisher(
             return new BatchResult(claimed.Count, 0, exception);
         }
 
+        var (accepted, failed, outage) = await SettleAsync(claimed, result, cancellationToken);
+
         // The broker has these messages now: record that even while shutting down, or they would all be sent again.
         var now = DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified);
-        await OutboxStore.MarkPublishedAsync(transaction, result.Accepted, now, CancellationToken.None);
-        var failed = result.CountedFailures(result.FirstError?.Message ?? "not settled in time");
+        await OutboxStore.MarkPublishedAsync(transaction, accepted, now, CancellationToken.None);
         var parked = await OutboxStore.RecordRefusalsAsync(transaction, failed, options.ParkAfterFailures, now, CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
-        metrics.Sent(result.Accepted.Count);
-        metrics.Failed(claimed.Count - result.Accepted.Count);
+        metrics.Sent(accepted.Count);
+        metrics.Failed(claimed.Count - accepted.Count);
         metrics.Parked(parked.Count);
         foreach (var id in parked)
         {
@@ -125,8 +126,66 @@ internal sealed partial class OutboxPublisher(
             LogParked(id, reason.Final ? "refused for good" : $"failed {options.ParkAfterFailures} sends", reason.Error);
         }
 
-        var outage = result.Accepted.Count + result.Refused.Count == 0 ? result.FirstError : null;
-        return new BatchResult(claimed.Count, result.Accepted.Count, outage, parked.Count);
+        return new BatchResult(claimed.Count, accepted.Count, outage, parked.Count);
+    }
+
+    /// <summary>
+    /// Works out which messages failed through their own fault. Refusals (rejected, released) are theirs. When the
+    /// link broke under a pipelined batch, the broker may have ended it because of one message (RabbitMQ's AMQP 1.0
+    /// plugin ends the session when a queue refuses a message): the unsettled messages are then sent again one by
+    /// one, each on a link that was just opened, so a failure is the message's own. A broker that cannot be reached
+    /// or does not answer is an outage, which counts against no message.
+    /// </summary>
+    private async Task<(List<long> Accepted, List<RefusedMessage> Failed, Exception? Outage)> SettleAsync(
+        IReadOnlyList<OutboxMessage> claimed, SendResult result, CancellationToken cancellationToken)
+    {
+        var accepted = result.Accepted.ToList();
+        var failed = result.Refused.ToList();
+        if (result.NoAnswer)
+        {
+            return (accepted, failed, result.FirstError ?? new TimeoutException("The broker settled no message of the batch."));
+        }
+
+        if (!result.LinkBroke || result.Unsettled.Count == 0)
+        {
+            return (accepted, failed, null);
+        }
+
+        var error = result.FirstError?.Message ?? "the link closed while the message was sent";
+        if (result.Unsettled.Count == 1)
+        {
+            // The only message the broker did not settle when it closed the link.
+            failed.Add(new RefusedMessage(result.Unsettled[0], error, Final: false));
+            return (accepted, failed, null);
+        }
+
+        var unsettled = result.Unsettled.ToHashSet();
+        foreach (var message in claimed.Where(message => unsettled.Contains(message.Id)))
+        {
+            SendResult single;
+            try
+            {
+                single = await sender.SendAsync([message], cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return (accepted, failed, exception);
+            }
+
+            accepted.AddRange(single.Accepted);
+            failed.AddRange(single.Refused);
+            if (single.NoAnswer)
+            {
+                return (accepted, failed, single.FirstError);
+            }
+
+            if (single.LinkBroke && single.Unsettled.Count == 1)
+            {
+                failed.Add(new RefusedMessage(message.Id, single.FirstError?.Message ?? error, Final: false));
+            }
+        }
+
+        return (accepted, failed, null);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing failed ({Failures} in a row); retrying in {Pause}")]

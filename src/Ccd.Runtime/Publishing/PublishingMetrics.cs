@@ -40,6 +40,9 @@ internal sealed class PublishingMetrics
 
     public void Parked(int count) => _parked.Add(count);
 
+    /// <summary>The backlog last read, or null before the first reading.</summary>
+    public OutboxSnapshot? Last => Volatile.Read(ref _last);
+
     /// <summary>Called by the publisher after it read the backlog; the gauges report the latest reading.</summary>
     public void Observe(OutboxSnapshot snapshot) => Volatile.Write(ref _last, snapshot);
 }

@@ -45,6 +45,7 @@ public static class PublishingRegistration
         services.AddSingleton<OutboxPublisher>();
         services.AddHostedService(provider => provider.GetRequiredService<OutboxPublisher>());
         services.AddSingleton<ICcdStartupCheck, BrokerStartupCheck>();
+        services.AddHealthChecks().AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"]);
         return services;
     }
 

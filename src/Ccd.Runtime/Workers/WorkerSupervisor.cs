@@ -73,7 +73,6 @@ internal sealed partial class WorkerSupervisor : IDisposable
             var now = _time.GetUtcNow();
             failures = now - started >= _options.StableAfter ? 1 : failures + 1;
             var pause = Backoff.After(failures, _options.FirstRestartPause, _options.MaxRestartPause);
-            state.Failed(now, ExceptionText.Describe(failure), now + pause);
             WorkerMetrics.RecordRestart(name);
             if (DatabaseErrors.IsUnavailable(failure))
             {
@@ -84,9 +83,12 @@ internal sealed partial class WorkerSupervisor : IDisposable
                 LogFailed(failure, name, failures, pause);
             }
 
+            // The pause's timer exists before the loop is seen down, so a clock moved by then moves the pause too.
+            var restart = Task.Delay(pause, _time, stoppingToken);
+            state.Failed(now, ExceptionText.Describe(failure), now + pause);
             try
             {
-                await Task.Delay(pause, _time, stoppingToken);
+                await restart;
             }
             catch (OperationCanceledException)
             {

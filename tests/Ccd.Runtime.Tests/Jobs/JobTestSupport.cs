@@ -47,10 +47,12 @@ internal sealed class JobTestSupport(NpgsqlDataSource dataSource)
         services.AddSingleton(new JobHandlerRegistration("fail", typeof(FailingHandler)));
         services.AddSingleton(new JobHandlerRegistration("block", typeof(BlockingHandler)));
         services.AddSingleton(new JobHandlerRegistration("hang", typeof(HangingHandler)));
+        services.AddSingleton(new JobHandlerRegistration("hang-always", typeof(AlwaysHangingHandler)));
         services.AddScoped<RecordingHandler>();
         services.AddScoped<FailingHandler>();
         services.AddScoped<BlockingHandler>();
         services.AddScoped<HangingHandler>();
+        services.AddScoped<AlwaysHangingHandler>();
         var provider = services.BuildServiceProvider();
         return new JobWorker(
             dataSource,
@@ -142,4 +144,10 @@ internal sealed class HangingHandler(JobLog log) : IJobHandler
             await log.Release.Task;
         }
     });
+}
+
+/// <summary>Never returns and ignores cancellation, like a call stuck without a timeout on every attempt.</summary>
+internal sealed class AlwaysHangingHandler(JobLog log) : IJobHandler
+{
+    public Task RunAsync(JobContext context, CancellationToken cancellationToken) => log.RunAsync(context, () => log.Release.Task);
 }

@@ -162,6 +162,14 @@ public sealed class FakeElasticsearch : IAsyncDisposable
                     // A slow request still applies if the client waited for it, as Elasticsearch would.
                     await ApplyAsync(context, number, receivedAt, actions, log: false);
                     return;
+                case FakeFault.MalformedBody or FakeFault.TruncatedBody:
+                    await ApplyAsync(context, number, receivedAt, actions, log: true, fault);
+                    return;
+                case FakeFault.WrongContentType:
+                    LogItems(number, receivedAt, actions, _ => 200);
+                    context.Response.ContentType = "text/html; charset=utf-8";
+                    await context.Response.WriteAsync("<html><body>Please sign in</body></html>");
+                    return;
                 default:
                     await ApplyAsync(context, number, receivedAt, actions, log: true);
                     return;
@@ -173,7 +181,7 @@ public sealed class FakeElasticsearch : IAsyncDisposable
         }
     }
 
-    private async Task ApplyAsync(HttpContext context, int number, DateTimeOffset receivedAt, List<BulkAction> actions, bool log)
+    private async Task ApplyAsync(HttpContext context, int number, DateTimeOffset receivedAt, List<BulkAction> actions, bool log, FakeFault fault = FakeFault.None)
     {
         var results = new (int Status, string Result, string? ErrorType, string? Reason, long Version)[actions.Count];
         lock (_storeLock)
@@ -190,7 +198,8 @@ public sealed class FakeElasticsearch : IAsyncDisposable
         }
 
         context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter.AsStream());
+        using var answer = new MemoryStream();
+        await using var writer = new Utf8JsonWriter(answer);
         writer.WriteStartObject();
         writer.WriteNumber("took", 1);
         writer.WriteBoolean("errors", results.Any(r => r.Status >= 300));
@@ -204,7 +213,11 @@ public sealed class FakeElasticsearch : IAsyncDisposable
             writer.WriteString("_id", actions[i].Id);
             writer.WriteNumber("_version", version);
             writer.WriteString("result", result);
-            writer.WriteNumber("status", status);
+            if (fault != FakeFault.MalformedBody)
+            {
+                writer.WriteNumber("status", status);
+            }
+
             if (errorType is not null)
             {
                 writer.WriteStartObject("error");
@@ -220,6 +233,8 @@ public sealed class FakeElasticsearch : IAsyncDisposable
         writer.WriteEndArray();
         writer.WriteEndObject();
         await writer.FlushAsync();
+        var bytes = answer.ToArray();
+        await context.Response.Body.WriteAsync(fault == FakeFault.TruncatedBody ? bytes.AsMemory(0, bytes.Length / 2) : bytes);
     }
 
     // external_gte: the request's version must be at least the stored one (a tombstone counts), else 409.

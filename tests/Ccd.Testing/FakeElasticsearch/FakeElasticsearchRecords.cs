@@ -17,6 +17,15 @@ public enum FakeFault
 
     /// <summary>Abort the connection without an answer, nothing applied.</summary>
     DropConnection,
+
+    /// <summary>Apply, then answer 200 JSON whose items have no <c>status</c> (as a broken proxy or version might).</summary>
+    MalformedBody,
+
+    /// <summary>Apply, then answer 200 with only the first half of the JSON answer (the body ends cleanly, the JSON does not).</summary>
+    TruncatedBody,
+
+    /// <summary>Answer 200 with an HTML page (<c>text/html</c>), as a login proxy in front of the cluster would; nothing applied.</summary>
+    WrongContentType,
 }
 
 /// <summary>One bulk request as received, before any fault.</summary>
