@@ -20,6 +20,24 @@ for project in tests/*.Tests; do
   dotnet "$dll" -result-ctrf "$results/$name.ctrf.json" -noColor 2>&1 | tail -n 80 || status=1
 done
 
+# The packages a service team uses (Ccd.Runtime, Ccd.Runtime.Testing, the ccd-conformance tool), packed under a
+# version of this run, and the sample test project outside the solution that restores them from that folder.
+echo "== packages and samples/NoteService.Tests"
+pack_and_build_sample() {
+  local version="1.0.0-ci.$(date +%s)" project
+  rm -rf artifacts/packages
+  for project in src/Ccd.Runtime src/Ccd.Runtime.Testing src/Ccd.Conformance; do
+    dotnet pack "$project" -c Release --no-build -nologo -v q -p:PackageVersion="$version" -o artifacts/packages || return 1
+  done
+  dotnet build samples/NoteService.Tests -c Release -nologo -v q -clp:ErrorsOnly -p:CcdPackageVersion="$version"
+}
+if pack_and_build_sample; then
+  ls artifacts/packages
+  dotnet samples/NoteService.Tests/bin/Release/net10.0/NoteService.Tests.dll -result-ctrf "$results/samples.ctrf.json" -noColor 2>&1 | tail -n 40 || status=1
+else
+  echo '{"results":{"summary":{"passed":0,"failed":1}}}' > "$results/samples.ctrf.json"
+fi
+
 # The benchmark's smoke variant (a few seconds per workload), so bench/run cannot rot; counted as one test.
 echo "== bench/run --quick"
 if bench/run --quick --results "$results/bench" > "$results/bench.log" 2>&1; then

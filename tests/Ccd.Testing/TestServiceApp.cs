@@ -1,85 +1,38 @@
 using Ccd.Runtime.Hosting;
+using Ccd.Runtime.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ccd.Testing;
 
-/// <summary>A service on the runtime, running in memory against a test database (APP_ENV=TEST).</summary>
+/// <summary>A service on the runtime, running in memory against a test database (APP_ENV=TEST): the harness package's <see cref="CcdTestHost"/> under the name these tests use.</summary>
 public sealed class TestServiceApp : IAsyncDisposable
 {
-    private TestServiceApp(WebApplication app) => App = app;
+    private TestServiceApp(CcdTestHost host) => Host = host;
+
+    /// <summary>The harness host underneath.</summary>
+    public CcdTestHost Host { get; }
 
     /// <summary>The running application.</summary>
-    public WebApplication App { get; }
+    public WebApplication App => Host.App;
 
     /// <summary>The application's services.</summary>
-    public IServiceProvider Services => App.Services;
+    public IServiceProvider Services => Host.Services;
 
     /// <summary>Starts <paramref name="definition"/> on <paramref name="connectionString"/> with extra configuration.</summary>
     public static async Task<TestServiceApp> StartAsync(
         CcdHostDefinition definition,
         string connectionString,
         IDictionary<string, string?>? configuration = null,
-        Action<IServiceCollection>? services = null)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["APP_ENV"] = "TEST",
-            ["TEST_DATABASE_URL"] = connectionString,
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Ccd:Auth:SigningKey"] = TestTokens.SigningKey,
-        };
-        foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
-        {
-            settings[key] = value;
-        }
-
-        // Test registrations run after the service's own, so they replace them (a fake clock, a fake client).
-        var withOverrides = new CcdHostDefinition
-        {
-            Description = definition.Description,
-            ConfigureServices = builder =>
-            {
-                definition.ConfigureServices(builder);
-                services?.Invoke(builder.Services);
-            },
-            ConfigureApp = definition.ConfigureApp,
-            Commands = definition.Commands,
-        };
-        var app = CcdHost.Build([], withOverrides, builder =>
-        {
-            builder.WebHost.UseTestServer();
-            builder.Configuration.AddInMemoryCollection(settings);
-        });
-
-        await CcdHost.PrepareDatabaseAsync(app);
-        await app.StartAsync();
-        return new TestServiceApp(app);
-    }
+        Action<IServiceCollection>? services = null) =>
+        new(await CcdTestHost.StartAsync(definition, connectionString, configuration, services));
 
     /// <summary>An HTTP client that talks to the in-memory server.</summary>
-    public HttpClient CreateClient() => App.GetTestClient();
+    public HttpClient CreateClient() => Host.CreateClient();
 
     /// <summary>A client sending <paramref name="userToken"/> as <c>Authorization: Bearer</c> and
     /// <paramref name="serviceToken"/> as <c>ServiceAuthorization</c> (each omitted when null).</summary>
-    public HttpClient CreateClient(string? userToken, string? serviceToken)
-    {
-        var client = CreateClient();
-        if (userToken is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", userToken);
-        }
-
-        if (serviceToken is not null)
-        {
-            client.DefaultRequestHeaders.Add("ServiceAuthorization", serviceToken);
-        }
-
-        return client;
-    }
+    public HttpClient CreateClient(string? userToken, string? serviceToken) => Host.CreateClient(userToken, serviceToken);
 
     /// <summary>A client calling as CCD does: a user token for <paramref name="userId"/> and a service token for
     /// <paramref name="service"/> (<c>ccd_data</c> by default).</summary>
@@ -87,9 +40,5 @@ public sealed class TestServiceApp : IAsyncDisposable
         CreateClient(TestTokens.User(userId, roles, firstName: firstName, lastName: lastName), TestTokens.Service(service));
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await App.StopAsync();
-        await App.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
 }

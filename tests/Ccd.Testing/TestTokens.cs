@@ -1,6 +1,4 @@
 using Ccd.Runtime.Authentication;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Ccd.Testing;
 
@@ -11,7 +9,7 @@ namespace Ccd.Testing;
 public static class TestTokens
 {
     /// <summary>The HS256 key of test runs. Test-only: never configure it anywhere else.</summary>
-    public const string SigningKey = "ccd-test-signing-key-for-automated-tests-only-0001";
+    public const string SigningKey = Ccd.Runtime.Testing.CcdTestTokens.SigningKey;
 
     /// <summary>The issuer LOCAL/TEST expect by default.</summary>
     public const string Issuer = CcdAuthSettings.DefaultDevIssuer;
@@ -26,15 +24,11 @@ public static class TestTokens
     public const string CcdData = "ccd_data";
 
     /// <summary>A valid user token (one hour) with <c>uid</c> and <c>sub</c> = <paramref name="id"/>, JSON-array roles and courts.</summary>
-    public static string User(string id = "user-1", IEnumerable<string>? roles = null, IEnumerable<string>? courts = null, string? firstName = null, string? lastName = null)
-    {
-        var claims = UserClaims(id, roles, courts, firstName, lastName);
-        return Mint(claims, UserAudience, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1));
-    }
+    public static string User(string id = "user-1", IEnumerable<string>? roles = null, IEnumerable<string>? courts = null, string? firstName = null, string? lastName = null) =>
+        Ccd.Runtime.Testing.CcdTestTokens.User(id, roles, courts, firstName, lastName);
 
     /// <summary>A valid service token (one hour) for <paramref name="name"/>.</summary>
-    public static string Service(string name = CcdData) =>
-        Mint(ServiceClaims(name), ServiceAudience, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1));
+    public static string Service(string name = CcdData) => Ccd.Runtime.Testing.CcdTestTokens.Service(name);
 
     /// <summary>A user token that expired an hour ago.</summary>
     public static string ExpiredUser(string id = "user-1") =>
@@ -69,42 +63,10 @@ public static class TestTokens
         Mint(ServiceClaims(name), ServiceAudience, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1), key: null);
 
     /// <summary>Any token: <paramref name="key"/> null means unsigned (<c>alg: none</c>).</summary>
-    public static string Mint(IDictionary<string, object> claims, string audience, DateTimeOffset notBefore, DateTimeOffset expires, string? key = SigningKey, string issuer = Issuer)
-    {
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = audience,
-            IssuedAt = notBefore.UtcDateTime,
-            NotBefore = notBefore.UtcDateTime,
-            Expires = expires.UtcDateTime,
-            Claims = claims,
-            SigningCredentials = key is null ? null : new SigningCredentials(new SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
-        };
-        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
-    }
+    public static string Mint(IDictionary<string, object> claims, string audience, DateTimeOffset notBefore, DateTimeOffset expires, string? key = SigningKey, string issuer = Issuer) =>
+        Ccd.Runtime.Testing.CcdTestTokens.Mint(claims, audience, notBefore, expires, key, issuer);
 
-    private static Dictionary<string, object> UserClaims(string id, IEnumerable<string>? roles = null, IEnumerable<string>? courts = null, string? firstName = null, string? lastName = null)
-    {
-        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
-        {
-            ["sub"] = id,
-            ["uid"] = id,
-            ["roles"] = (roles ?? []).ToArray(),
-            ["courts"] = (courts ?? []).ToArray(),
-        };
-        if (firstName is not null)
-        {
-            claims["given_name"] = firstName;
-        }
-
-        if (lastName is not null)
-        {
-            claims["family_name"] = lastName;
-        }
-
-        return claims;
-    }
+    private static Dictionary<string, object> UserClaims(string id) => Ccd.Runtime.Testing.CcdTestTokens.UserClaims(id);
 
     private static Dictionary<string, object> ServiceClaims(string name) => new(StringComparer.Ordinal) { ["sub"] = name };
 }

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using Adoption.Service.Hosting;
 using Ccd.Runtime.Persistence;
+using Ccd.Runtime.Testing;
 using Ccd.Testing;
 using Ccd.Testing.FakeElasticsearch;
 using Xunit;
@@ -90,33 +90,18 @@ public sealed class ScrapeTests(ScrapeTests.Servers servers) : IClassFixture<Scr
     private static bool RulesEvaluated(JsonArray? rules) =>
         rules is { Count: > 0 } && rules.All(r => r!["health"]?.GetValue<string>() == "ok");
 
-    private static JsonObject Body(long reference, string eventId, int? version, string note) => new()
-    {
-        ["case_details_before"] = version is null ? null : new JsonObject { ["id"] = reference, ["case_type_id"] = "FT_Blob", ["state"] = "Open" },
-        ["case_details"] = new JsonObject
-        {
-            ["id"] = reference,
-            ["jurisdiction"] = "TEST",
-            ["case_type_id"] = "FT_Blob",
-            ["state"] = "Open",
-            ["version"] = version,
-            ["security_classification"] = "PUBLIC",
-            ["case_data"] = new JsonObject { ["note"] = note },
-            ["data_classification"] = new JsonObject(),
-            ["supplementary_data"] = new JsonObject(),
-        },
-        ["event_details"] = new JsonObject { ["case_type"] = "FT_Blob", ["event_id"] = eventId, ["event_name"] = eventId },
-        ["resolved_ttl"] = null,
-        ["internal_case_id"] = reference % 1_000_000,
-    };
+    private static readonly CcdCaseType Blob = new("FT_Blob", "TEST");
 
-    private static async Task<HttpStatusCode> SubmitAsync(HttpClient client, JsonObject body, Guid key)
+    private static JsonObject Body(long reference, string eventId, int? version, string note)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "ccd-persistence/cases") { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
-        request.Headers.Add("Idempotency-Key", key.ToString());
-        using var response = await client.SendAsync(request, Ct);
-        return response.StatusCode;
+        var data = new JsonObject { ["note"] = note };
+        return version is null
+            ? CcdEventBodies.Create(Blob, reference, eventId, "Open", data)
+            : CcdEventBodies.Update(Blob, reference, eventId, "Open", version.Value, data);
     }
+
+    private static async Task<HttpStatusCode> SubmitAsync(HttpClient client, JsonObject body, Guid key) =>
+        (await new CcdDataStoreClient(client, Blob).SubmitAsync(body, key)).Status;
 
     /// <summary>The PostgreSQL server and the AMQP broker of this class only (the other tests need neither).</summary>
     public sealed class Servers : IAsyncLifetime

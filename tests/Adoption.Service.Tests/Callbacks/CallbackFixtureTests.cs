@@ -91,7 +91,7 @@ public sealed class CallbackFixtureTests(PostgresServer postgres)
         data["applicantName"] = "Jo Bloggs";
         data["childName"] = "Max Bloggs";
 
-        var (status, body) = await CcdClient.For(app, "caseworker-1", ["caseworker"], "MFC").CreateAsync(CaseReference.Mint(), data);
+        var (status, body) = await app.Ccd("caseworker-1", ["caseworker"], "MFC").SubmitApplicationAsync(CaseReference.Mint(), data);
 
         Assert.Equal(HttpStatusCode.Created, status);
         Assert.Equal("MFC/2026/00001", body!["case_details"]!["case_data"]!["caseNumber"]!.GetValue<string>());

@@ -29,7 +29,7 @@ public sealed class CcdPathTests(PostgresServer postgres)
             Assert.Equal(HttpStatusCode.Created, add.StatusCode);
         }
 
-        var ccd = CcdClient.For(app, "caseworker-1", ["caseworker"], "BFC");
+        var ccd = app.Ccd("caseworker-1", ["caseworker"], "BFC");
         var reference = Reference(created);
 
         var read = await ccd.ReadAsync(reference);
@@ -63,7 +63,7 @@ public sealed class CcdPathTests(PostgresServer postgres)
     {
         await using var app = await AdoptionApp.StartAsync(postgres);
         var created = await app.CreateCaseAsync();
-        var ccd = CcdClient.For(app, "caseworker-1", ["caseworker"], "BFC");
+        var ccd = app.Ccd("caseworker-1", ["caseworker"], "BFC");
         var reference = Reference(created);
         var read = await ccd.ReadAsync(reference);
         var version = read!["case_details"]!["version"]!.GetValue<int>();
@@ -85,7 +85,7 @@ public sealed class CcdPathTests(PostgresServer postgres)
     {
         await using var app = await AdoptionApp.StartAsync(postgres);
         var created = await app.CreateCaseAsync();
-        var ccd = CcdClient.For(app, "caseworker-1", ["caseworker"], "BFC");
+        var ccd = app.Ccd("caseworker-1", ["caseworker"], "BFC");
         var reference = Reference(created);
         var seen = await ccd.ReadAsync(reference);
         var staleVersion = seen!["case_details"]!["version"]!.GetValue<int>();
@@ -109,7 +109,7 @@ public sealed class CcdPathTests(PostgresServer postgres)
         await using var app = await AdoptionApp.StartAsync(postgres);
         var created = await app.CreateCaseAsync();
         await app.AssignAsync(created.Id(), "sw-1", "social-worker");
-        var ccd = CcdClient.For(app, "sw-1", ["social-worker"]);
+        var ccd = app.Ccd("sw-1", ["social-worker"]);
         var reference = Reference(created);
         var seen = await ccd.ReadAsync(reference);
         var staleVersion = seen!["case_details"]!["version"]!.GetValue<int>();
@@ -137,10 +137,10 @@ public sealed class CcdPathTests(PostgresServer postgres)
     public async Task submit_application_through_ccd_creates_the_case_under_ccds_reference()
     {
         await using var app = await AdoptionApp.StartAsync(postgres);
-        var ccd = CcdClient.For(app, "caseworker-1", ["caseworker"], "MFC");
+        var ccd = app.Ccd("caseworker-1", ["caseworker"], "MFC");
         var reference = CaseReference.Mint();
 
-        var (status, body) = await ccd.CreateAsync(reference, new JsonObject { ["courtCode"] = "MFC", ["applicantName"] = "Jo", ["childName"] = "Max" });
+        var (status, body) = await ccd.SubmitApplicationAsync(reference, new JsonObject { ["courtCode"] = "MFC", ["applicantName"] = "Jo", ["childName"] = "Max" });
 
         Assert.Equal(HttpStatusCode.Created, status);
         Assert.Equal("MFC/2026/00001", body!["case_details"]!["case_data"]!["caseNumber"]!.GetValue<string>());
@@ -165,7 +165,7 @@ public sealed class CcdPathTests(PostgresServer postgres)
     {
         await using var app = await AdoptionApp.StartAsync(postgres);
         var created = await app.CreateCaseAsync();
-        var ccd = CcdClient.For(app, $"{role}-1", [role], "BFC");
+        var ccd = app.Ccd($"{role}-1", [role], "BFC");
         var reference = Reference(created);
         var read = await ccd.ReadAsync(reference);
         var before = await app.SnapshotAsync();
@@ -185,7 +185,7 @@ public sealed class CcdPathTests(PostgresServer postgres)
         await using var app = await AdoptionApp.StartAsync(postgres);
         var created = await app.CreateCaseAsync();
         var withdrawn = await app.CreateCaseAsync();
-        var ccd = CcdClient.For(app, "caseworker-1", ["caseworker"], "BFC");
+        var ccd = app.Ccd("caseworker-1", ["caseworker"], "BFC");
 
         foreach (var (eventId, state) in new[] { ("issueDirections", "DIRECTIONS"), ("listHearing", "HEARING"), ("makeOrder", "ORDER_MADE"), ("closeCase", "CLOSED") })
         {
@@ -216,7 +216,7 @@ public sealed class CcdPathTests(PostgresServer postgres)
     {
         await using var app = await AdoptionApp.StartAsync(postgres);
         var created = await app.CreateCaseAsync();
-        var ccd = CcdClient.For(app, "admin-1", ["admin"]);
+        var ccd = app.Ccd("admin-1", ["admin"]);
         var reference = Reference(created);
         var read = await ccd.ReadAsync(reference);
 

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using Adoption.Service.Hosting;
 using Adoption.Service.Tests.Hosting;
 using Ccd.Runtime.Persistence;
+using Ccd.Runtime.Testing;
 using Ccd.Testing;
 using Xunit;
 
@@ -83,14 +83,14 @@ public sealed class ConfiguredCaseTypeProcessTests(PostgresServer postgres)
             return client;
         }).ToArray();
         var reference = CaseReference.Mint();
-        var body = Body(reference, "create", null, new JsonObject { ["note"] = "race" }).ToJsonString();
+        var body = Body(reference, "create", null, new JsonObject { ["note"] = "race" });
         var key = Guid.NewGuid();
 
         var replies = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => SubmitAsync(clients[i % 2], body, key)));
 
         Assert.Equal(1, replies.Count(r => r.Status == HttpStatusCode.Created));
         Assert.Equal(49, replies.Count(r => r.Status == HttpStatusCode.OK));
-        Assert.All(replies, r => Assert.Equal(replies[0].Body, r.Body));
+        Assert.All(replies, r => Assert.Equal(replies[0].Text, r.Text));
         await using var dataSource = Npgsql.NpgsqlDataSource.Create(database);
         await using var count = dataSource.CreateCommand("SELECT (SELECT count(*) FROM ccd.case_data) * 10 + (SELECT count(*) FROM ccd.case_event)");
         Assert.Equal(11L, await count.ExecuteScalarAsync(TestContext.Current.CancellationToken));
@@ -107,34 +107,17 @@ public sealed class ConfiguredCaseTypeProcessTests(PostgresServer postgres)
         return output.Trim();
     }
 
-    private static JsonObject Body(long reference, string eventId, int? version, JsonObject data) => new()
-    {
-        ["case_details_before"] = version is null ? null : new JsonObject { ["id"] = reference, ["case_type_id"] = "FT_Blob", ["state"] = "Open" },
-        ["case_details"] = new JsonObject
-        {
-            ["id"] = reference,
-            ["jurisdiction"] = "TEST",
-            ["case_type_id"] = "FT_Blob",
-            ["state"] = "Open",
-            ["version"] = version,
-            ["security_classification"] = "PUBLIC",
-            ["case_data"] = data,
-            ["data_classification"] = new JsonObject(),
-            ["supplementary_data"] = new JsonObject(),
-        },
-        ["event_details"] = new JsonObject { ["case_type"] = "FT_Blob", ["event_id"] = eventId, ["event_name"] = eventId },
-        ["resolved_ttl"] = null,
-        ["internal_case_id"] = reference % 1_000_000,
-    };
+    private static readonly CcdCaseType Blob = new("FT_Blob", "TEST");
 
-    private static Task<(HttpStatusCode Status, byte[] Body)> SubmitAsync(HttpClient client, JsonObject body) =>
-        SubmitAsync(client, body.ToJsonString(), Guid.NewGuid());
-
-    private static async Task<(HttpStatusCode Status, byte[] Body)> SubmitAsync(HttpClient client, string json, Guid key)
+    private static JsonObject Body(long reference, string eventId, int? version, JsonObject data)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "ccd-persistence/cases") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Add("Idempotency-Key", key.ToString());
-        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
-        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        var options = new CcdSubmitOptions { InternalCaseId = reference % 1_000_000 };
+        return version is null
+            ? CcdEventBodies.Create(Blob, reference, eventId, "Open", data, options)
+            : CcdEventBodies.Update(Blob, reference, eventId, "Open", version.Value, data, options);
     }
+
+    private static Task<CcdAnswer> SubmitAsync(HttpClient client, JsonObject body) => SubmitAsync(client, body, Guid.NewGuid());
+
+    private static Task<CcdAnswer> SubmitAsync(HttpClient client, JsonObject body, Guid key) => new CcdDataStoreClient(client, Blob).SubmitAsync(body, key);
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Adoption.Service.Tests.Support;
 using Ccd.Runtime.Jobs;
+using Ccd.Runtime.Testing;
 using Ccd.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -46,14 +47,14 @@ public sealed class HearingNotificationTests(PostgresServer postgres)
         return (created.Id(), long.Parse(created.GetProperty("ccdReference").GetString()!, CultureInfo.InvariantCulture));
     }
 
-    private static async Task<(HttpStatusCode Status, JsonNode? Body)> ListThroughCcdAsync(
+    private static async Task<CcdAnswer> ListThroughCcdAsync(
         AdoptionApp app, long reference, string? hearingDate = HearingDate, Guid? key = null, int? version = null)
     {
-        var ccd = CcdClient.For(app, "caseworker-1", ["caseworker"], "BFC");
+        var ccd = app.Ccd("caseworker-1", ["caseworker"], "BFC");
         var read = (await ccd.ReadAsync(reference))!["case_details"]!;
         var data = read["case_data"]!.AsObject().DeepClone().AsObject();
         data["hearingDate"] = hearingDate;
-        return await ccd.UpdateAsync(reference, "listHearing", "HEARING", version ?? read["version"]!.GetValue<int>(), data, idempotencyKey: key);
+        return await ccd.UpdateAsync(reference, "listHearing", "HEARING", version ?? read["version"]!.GetValue<int>(), data, new CcdSubmitOptions { IdempotencyKey = key });
     }
 
     private static async Task<List<(string Recipient, string Kind, JsonNode Payload, string JobKey)>> NotificationsAsync(AdoptionApp app)
@@ -112,7 +113,7 @@ public sealed class HearingNotificationTests(PostgresServer postgres)
         var (_, reference) = await CaseReadyForHearingAsync(app);
         var key = Guid.NewGuid();
         var (firstStatus, _) = await ListThroughCcdAsync(app, reference, key: key);
-        var version = (await CcdClient.For(app, "caseworker-1", ["caseworker"], "BFC").ReadAsync(reference))!["case_details"]!["version"]!.GetValue<int>();
+        var version = (await app.Ccd("caseworker-1", ["caseworker"], "BFC").ReadAsync(reference))!["case_details"]!["version"]!.GetValue<int>();
 
         // CCD retries with the same key and the same body (the version it started the event at).
         var (replayStatus, _) = await ListThroughCcdAsync(app, reference, key: key, version: version - 1);
@@ -158,7 +159,7 @@ public sealed class HearingNotificationTests(PostgresServer postgres)
 
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         Assert.Equal(HearingDate, (await listed.JsonAsync()).GetProperty("hearingDate").GetString());
-        var view = (await CcdClient.For(app, "caseworker-1", ["caseworker"], "BFC").ReadAsync(reference))!["case_details"]!["case_data"]!;
+        var view = (await app.Ccd("caseworker-1", ["caseworker"], "BFC").ReadAsync(reference))!["case_details"]!["case_data"]!;
         Assert.Equal(HearingDate, view["hearingDate"]!.GetValue<string>());
         Assert.Contains($"| Hearing | {HearingDate} |", view["caseSummary"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(1, await app.CountAsync(

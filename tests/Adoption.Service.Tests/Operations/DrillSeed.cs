@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Adoption.Service.Tests.Support;
 using Ccd.Runtime.Persistence;
+using Ccd.Runtime.Testing;
 using Ccd.Testing;
 using Xunit;
 
@@ -20,7 +20,9 @@ internal static class DrillSeed
 {
     public const string BlobType = "B1";
 
-    // CCD's internal ids of the B1 pointers: far from the ones CcdClient hands out.
+    private static readonly CcdCaseType BlobCaseType = new(BlobType, "ADOPTION");
+
+    // CCD's internal ids of the B1 pointers: far from the ones the harness hands out.
     private static long _internalId = 70_000;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -71,17 +73,17 @@ internal static class DrillSeed
         }
 
         // CCD: two applications with CCD's TTL, an event and supplementary data.
-        var ccd = CcdClient.For(app, "caseworker-1", ["caseworker"], "BFC");
+        var ccd = app.Ccd("caseworker-1", ["caseworker"], "BFC");
         var fromCcd = new[] { CaseReference.Mint(), CaseReference.Mint() };
         foreach (var reference in fromCcd)
         {
-            var (created, _) = await ccd.CreateAsync(reference, new JsonObject { ["courtCode"] = "BFC", ["applicantName"] = "Jo Bloggs", ["childName"] = "Max" }, "2040-01-31");
+            var (created, _) = await ccd.SubmitApplicationAsync(reference, new JsonObject { ["courtCode"] = "BFC", ["applicantName"] = "Jo Bloggs", ["childName"] = "Max" }, "2040-01-31");
             Assert.Equal(HttpStatusCode.Created, created);
         }
 
         var read = await ccd.ReadAsync(fromCcd[0]);
         var (directions, _) = await ccd.UpdateAsync(fromCcd[0], "issueDirections", "DIRECTIONS", read!["case_details"]!["version"]!.GetValue<int>(),
-            read["case_details"]!["case_data"]!.AsObject(), "2040-01-31");
+            read["case_details"]!["case_data"]!.AsObject(), new CcdSubmitOptions { ResolvedTtl = "2040-01-31" });
         Assert.Equal(HttpStatusCode.Created, directions);
         var ccdClient = CcdHttp(app.App);
         await SupplementaryAsync(ccdClient, fromCcd[1], """{"supplementary_data_updates":{"$set":{"orgs.court":"BFC"},"$inc":{"counts.views":3}}}""");
@@ -115,36 +117,12 @@ internal static class DrillSeed
     /// <summary>Submits a <c>B1</c> event as CCD would; the same key on two stores makes the same request.</summary>
     public static async Task<(HttpStatusCode Status, string Body)> SubmitBlobAsync(HttpClient client, long reference, string eventId, int? version, JsonObject data, Guid key)
     {
-        var details = new JsonObject
-        {
-            ["id"] = reference,
-            ["jurisdiction"] = "ADOPTION",
-            ["case_type_id"] = BlobType,
-            ["state"] = "Open",
-            ["version"] = version,
-            ["security_classification"] = "PUBLIC",
-            ["case_data"] = data.DeepClone(),
-            ["data_classification"] = new JsonObject(),
-            ["supplementary_data"] = new JsonObject(),
-            ["created_date"] = "2026-03-05T10:00:00Z",
-            ["last_modified"] = "2026-03-05T10:00:00Z",
-            ["last_state_modified_date"] = null,
-        };
-        var body = new JsonObject
-        {
-            ["case_details_before"] = version is null ? null : details.DeepClone(),
-            ["case_details"] = details,
-            ["event_details"] = new JsonObject { ["case_type"] = BlobType, ["event_id"] = eventId, ["event_name"] = eventId, ["summary"] = $"{eventId} summary" },
-            ["resolved_ttl"] = null,
-            ["internal_case_id"] = version is null ? Interlocked.Increment(ref _internalId) : null,
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/ccd-persistence/cases")
-        {
-            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
-        };
-        request.Headers.Add("Idempotency-Key", key.ToString());
-        using var response = await client.SendAsync(request, Ct);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
+        var options = new CcdSubmitOptions { Summary = $"{eventId} summary", InternalCaseId = version is null ? Interlocked.Increment(ref _internalId) : null };
+        var body = version is null
+            ? CcdEventBodies.Create(BlobCaseType, reference, eventId, "Open", data, options)
+            : CcdEventBodies.Update(BlobCaseType, reference, eventId, "Open", version.Value, data, options);
+        var answer = await new CcdDataStoreClient(client, BlobCaseType).SubmitAsync(body, key);
+        return (answer.Status, answer.Text);
     }
 
     private static async Task SupplementaryAsync(HttpClient client, long reference, string json)

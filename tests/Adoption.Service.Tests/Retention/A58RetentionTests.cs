@@ -7,6 +7,7 @@ using Adoption.Service.Tests.Support;
 using Ccd.Runtime.Jobs;
 using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Retention;
+using Ccd.Runtime.Testing;
 using Ccd.Testing;
 using Ccd.Testing.FakeElasticsearch;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,7 +82,7 @@ public sealed class A58RetentionTests(PostgresServer postgres)
         Assert.Equal([expired.Reference], report.Retained.Select(c => c.Reference));
         Assert.Empty(report.Disposed);
         Assert.Equal(before, await app.SnapshotAsync());
-        Assert.NotNull(await CcdClient.For(app, "admin-1", ["admin"]).ReadAsync(expired.Reference));
+        Assert.NotNull(await app.Ccd("admin-1", ["admin"]).ReadAsync(expired.Reference));
     }
 
     [Fact]
@@ -140,7 +141,7 @@ public sealed class A58RetentionTests(PostgresServer postgres)
         // The job worker runs when the test says, so the hearing notification exists before the disposal.
         await using var app = await AdoptionApp.StartAsync(postgres, configuration: new Dictionary<string, string?> { ["Ccd:Jobs:Enabled"] = "false" });
         var ordered = await SeedAsync(app, Ttl);
-        var ccd = CcdClient.For(app, "caseworker-1", ["caseworker"], "BFC");
+        var ccd = app.Ccd("caseworker-1", ["caseworker"], "BFC");
         app.Time.Advance(TimeSpan.FromDays(3 * 365));
         foreach (var (eventId, state) in new[] { ("issueDirections", "DIRECTIONS"), ("listHearing", "HEARING"), ("makeOrder", "ORDER_MADE") })
         {
@@ -152,7 +153,7 @@ public sealed class A58RetentionTests(PostgresServer postgres)
                 data["hearingDate"] = DateOnly.FromDateTime(app.Time.GetUtcNow().UtcDateTime).AddDays(14).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             }
 
-            var (status, _) = await ccd.UpdateAsync(ordered.Reference, eventId, state, read["case_details"]!["version"]!.GetValue<int>(), data, Ttl);
+            var (status, _) = await ccd.UpdateAsync(ordered.Reference, eventId, state, read["case_details"]!["version"]!.GetValue<int>(), data, new CcdSubmitOptions { ResolvedTtl = Ttl });
             Assert.Equal(HttpStatusCode.Created, status);
         }
 
@@ -208,8 +209,8 @@ public sealed class A58RetentionTests(PostgresServer postgres)
     {
         var reference = CaseReference.Mint();
         var name = ttl is null ? "Kept" : "Expired";
-        var (status, _) = await CcdClient.For(app, "caseworker-1", ["caseworker"], "BFC")
-            .CreateAsync(reference, new JsonObject { ["courtCode"] = "BFC", ["applicantName"] = $"{name} Applicant", ["childName"] = $"{name} Child" }, ttl);
+        var (status, _) = await app.Ccd("caseworker-1", ["caseworker"], "BFC")
+            .SubmitApplicationAsync(reference, new JsonObject { ["courtCode"] = "BFC", ["applicantName"] = $"{name} Applicant", ["childName"] = $"{name} Child" }, ttl);
         Assert.Equal(HttpStatusCode.Created, status);
         var id = await ScalarAsync<Guid>(app, "SELECT id FROM adoption.cases WHERE ccd_reference = @r", ("r", reference));
         await app.AssignAsync(id.ToString(), "sw-1", "social-worker");

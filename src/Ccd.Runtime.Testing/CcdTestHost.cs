@@ -1,0 +1,144 @@
+using System.Net.Http.Headers;
+using Ccd.Runtime.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Ccd.Runtime.Testing;
+
+/// <summary>
+/// A service's host (its <see cref="CcdHostDefinition"/>, as <c>Program.cs</c> runs it) started in memory with
+/// APP_ENV=TEST on a test database: migrated, its background workers running, answering through an in-memory
+/// HTTP server. Clients call it as CCD's data store does (<see cref="DataStore"/>) or as any caller
+/// (<see cref="CreateClient(string?, string?)"/>).
+/// </summary>
+public sealed class CcdTestHost : IAsyncDisposable
+{
+    private CcdTestHost(WebApplication app, string connectionString)
+    {
+        App = app;
+        ConnectionString = connectionString;
+        Database = NpgsqlDataSource.Create(connectionString);
+    }
+
+    /// <summary>The running application.</summary>
+    public WebApplication App { get; }
+
+    /// <summary>The application's services.</summary>
+    public IServiceProvider Services => App.Services;
+
+    /// <summary>The test database's connection string.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>A data source of the test's own on the service's database, for arranging and asserting rows.</summary>
+    public NpgsqlDataSource Database { get; }
+
+    /// <summary>
+    /// Starts <paramref name="definition"/> on <paramref name="connectionString"/> (see <see cref="CcdTestDatabase"/>)
+    /// with extra <paramref name="configuration"/> (keys as in appsettings, e.g. <c>Ccd:Elasticsearch:Url</c>) and
+    /// <paramref name="services"/> registered after the service's own, so they replace them (a fake clock, a fake client).
+    /// </summary>
+    public static async Task<CcdTestHost> StartAsync(
+        CcdHostDefinition definition,
+        string connectionString,
+        IDictionary<string, string?>? configuration = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["APP_ENV"] = "TEST",
+            ["TEST_DATABASE_URL"] = connectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Ccd:Auth:SigningKey"] = CcdTestTokens.SigningKey,
+        };
+        foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var withOverrides = new CcdHostDefinition
+        {
+            Description = definition.Description,
+            ConfigureServices = builder =>
+            {
+                definition.ConfigureServices(builder);
+                services?.Invoke(builder.Services);
+            },
+            ConfigureApp = definition.ConfigureApp,
+            Commands = definition.Commands,
+        };
+        var app = CcdHost.Build([], withOverrides, builder =>
+        {
+            builder.WebHost.UseTestServer();
+            builder.Configuration.AddInMemoryCollection(settings);
+        });
+
+        await CcdHost.PrepareDatabaseAsync(app);
+        await app.StartAsync();
+        return new CcdTestHost(app, connectionString);
+    }
+
+    /// <summary>An HTTP client on the in-memory server, without tokens.</summary>
+    public HttpClient CreateClient() => App.GetTestClient();
+
+    /// <summary>A client sending <paramref name="userToken"/> as <c>Authorization: Bearer</c> and <paramref name="serviceToken"/> as <c>ServiceAuthorization</c> (each left out when null).</summary>
+    public HttpClient CreateClient(string? userToken, string? serviceToken)
+    {
+        var client = CreateClient();
+        if (userToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", userToken);
+        }
+
+        if (serviceToken is not null)
+        {
+            client.DefaultRequestHeaders.Add("ServiceAuthorization", serviceToken);
+        }
+
+        return client;
+    }
+
+    /// <summary>CCD's data store calling for user <paramref name="userId"/> (with <paramref name="roles"/> and <paramref name="courts"/>) about <paramref name="caseType"/>.</summary>
+    public CcdDataStoreClient DataStore(CcdCaseType caseType, string userId = "user-1", IEnumerable<string>? roles = null, IEnumerable<string>? courts = null) =>
+        new(CreateClient(CcdTestTokens.User(userId, roles, courts), CcdTestTokens.Service()), caseType);
+
+    /// <summary>Waits until the search indexing queue is empty (indexing must be configured), or throws after <paramref name="ceiling"/>.</summary>
+    public Task WaitForSearchQueueDrainedAsync(TimeSpan? ceiling = null) =>
+        WaitForZeroAsync("SELECT count(*) FROM ccd.es_queue WHERE enqueued_at <= now() AT TIME ZONE 'UTC'", "the search queue to drain", ceiling);
+
+    /// <summary>Waits until every outbox message is published (publishing must be configured), or throws after <paramref name="ceiling"/>.</summary>
+    public Task WaitForOutboxDrainedAsync(TimeSpan? ceiling = null) =>
+        WaitForZeroAsync("SELECT count(*) FROM ccd.message_queue_candidates WHERE published IS NULL", "the outbox to drain", ceiling);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    // The workers run on real time; this only polls their result, with a generous liveness ceiling.
+    private async Task WaitForZeroAsync(string sql, string what, TimeSpan? ceiling)
+    {
+        var deadline = DateTime.UtcNow + (ceiling ?? TimeSpan.FromSeconds(60));
+        long remaining;
+        do
+        {
+            await using var command = Database.CreateCommand(sql);
+            remaining = Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            if (remaining == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        throw new TimeoutException($"Waited in vain for {what}: {remaining} left.");
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Ccd.Runtime.Persistence;
+using Ccd.Testing.FakeElasticsearch;
+using Xunit;
+
+namespace Ccd.Runtime.Testing.Tests;
+
+/// <summary>The harness package: tokens the host accepts, waiting for the search queue and the outbox to drain, and CCD's view of an answer.</summary>
+public sealed class HarnessTests(HarnessFixture fixture)
+{
+    private static readonly CcdCaseType Blob = HarnessFixture.Blob;
+
+    [Fact]
+    public async Task the_harness_tokens_are_accepted_and_a_call_without_them_is_refused()
+    {
+        await using var host = await CcdTestHost.StartAsync(HarnessFixture.Service, await fixture.Database.CreateDatabaseAsync(), HarnessFixture.BlobConfiguration());
+        using var ccd = host.DataStore(Blob, "officer-1");
+        using var anonymous = host.CreateClient();
+
+        var reference = CaseReference.Mint();
+        var created = await ccd.CreateAsync(reference, "create", "Open", new JsonObject { ["note"] = "hello" });
+        using var refused = await anonymous.GetAsync(new Uri($"/ccd-persistence/cases?case-refs={reference}", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        CcdExpect.SubmitAccepted(created, Blob, reference);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("officer-1", (await ccd.HistoryAsync(reference))[0]!["event"]!["user_id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task waiting_for_the_search_queue_returns_once_elasticsearch_has_every_case()
+    {
+        await using var elasticsearch = await FakeElasticsearch.StartAsync();
+        var configuration = HarnessFixture.BlobConfiguration();
+        configuration["Ccd:Elasticsearch:Url"] = elasticsearch.Url.ToString();
+        await using var host = await CcdTestHost.StartAsync(HarnessFixture.Service, await fixture.Database.CreateDatabaseAsync(), configuration);
+        using var ccd = host.DataStore(Blob);
+        var references = Enumerable.Range(0, 3).Select(_ => CaseReference.Mint()).ToList();
+        foreach (var reference in references)
+        {
+            CcdExpect.SubmitAccepted(await ccd.CreateAsync(reference, "create", "Open", new JsonObject { ["note"] = "indexed" }), Blob, reference);
+        }
+
+        await host.WaitForSearchQueueDrainedAsync();
+
+        // The search document id is CCD's internal id of the case, which the harness sent on each create.
+        var indexed = elasticsearch.Items.Where(item => item.Status is >= 200 and < 300).Select(item => item.Id).Distinct(StringComparer.Ordinal).Count();
+        Assert.Equal(references.Count, indexed);
+    }
+
+    [Fact]
+    public async Task waiting_for_the_outbox_returns_once_the_broker_took_every_message()
+    {
+        var configuration = HarnessFixture.BlobConfiguration();
+        configuration["Ccd:Publishing:Address"] = fixture.Broker.Url;
+        configuration["Ccd:Publishing:Entity"] = fixture.Broker.NextQueue();
+        await using var host = await CcdTestHost.StartAsync(HarnessFixture.Service, await fixture.Database.CreateDatabaseAsync(), configuration);
+        using var ccd = host.DataStore(Blob);
+        var reference = CaseReference.Mint();
+        CcdExpect.SubmitAccepted(await ccd.CreateAsync(reference, "create", "Open", new JsonObject { ["note"] = "published" }), Blob, reference);
+
+        await host.WaitForOutboxDrainedAsync();
+
+        await using var published = host.Database.CreateCommand("SELECT count(*) FROM ccd.message_queue_candidates WHERE published IS NOT NULL");
+        Assert.Equal(1L, await published.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task a_drain_that_cannot_happen_times_out_naming_what_it_waited_for()
+    {
+        // No Elasticsearch configured: the queue keeps the case.
+        await using var host = await CcdTestHost.StartAsync(HarnessFixture.Service, await fixture.Database.CreateDatabaseAsync(), HarnessFixture.BlobConfiguration());
+        using var ccd = host.DataStore(Blob);
+        await ccd.CreateAsync(CaseReference.Mint(), "create", "Open", new JsonObject { ["note"] = "stays queued" });
+
+        var timeout = await Assert.ThrowsAsync<TimeoutException>(() => host.WaitForSearchQueueDrainedAsync(TimeSpan.FromMilliseconds(200)));
+
+        Assert.Contains("the search queue to drain: 1 left", timeout.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ccd_expect_names_every_rule_a_wrong_submit_answer_breaks()
+    {
+        const long reference = 1234567890123452;
+        var wrong = new CcdAnswer(HttpStatusCode.Created, """
+            {"case_details":{"id":1234567890123452,"jurisdiction":"TEST","case_type_id":"FT_Blob","state":"Open","version":1,
+            "security_classification":"PUBLIC","case_data":{},"created_date":"2026-03-05T12:34:56.789+01:00","extra":1},
+            "errors":[],"warnings":[],"ignore_warning":false}
+            """);
+
+        var failure = Assert.Throws<CcdExpectationException>(() => CcdExpect.SubmitAccepted(wrong, Blob, reference));
+
+        Assert.Contains("[revision]", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("[dates] case_details.created_date", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("[unknown-fields] case_details has unknown field \"extra\"", failure.Message, StringComparison.Ordinal);
+        Assert.Throws<CcdExpectationException>(() => CcdExpect.SubmitAccepted(wrong, Blob with { Jurisdiction = "OTHER" }, reference));
+        Assert.Throws<CcdExpectationException>(() => CcdExpect.Conflict(wrong));
+    }
+}
