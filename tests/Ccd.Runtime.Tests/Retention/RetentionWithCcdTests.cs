@@ -31,7 +31,7 @@ public sealed class RetentionWithCcdTests(PostgresServer postgres)
         Assert.Equal(("PendingDisposal", (DateOnly?)world.Today), await world.LocalAsync(named));
         Assert.Equal(world.Today, world.Ccd.DataStore.Pointers[named].ResolvedTtl);
         Assert.Equal(2, await world.CountAsync(
-            $"SELECT count(*) FROM ccd.case_event WHERE case_reference = @r AND event_id IN ('MarkForDisposal', 'ConfirmDisposal') AND user_id = '{Testing.FakeCcd.FakeCcd.SystemUserId}'", named));
+            $"SELECT count(*) FROM ccd.case_event WHERE case_reference = @r AND event_id IN ('MarkForDisposal', 'ConfirmDisposal') AND user_id = '{Ccd.Testing.FakeCcd.FakeCcd.SystemUserId}'", named));
         Assert.Equal(("Open", (DateOnly?)null), await world.LocalAsync(other));
 
         // The TTL passes, but CCD's disposer has not run yet: CCD still returns the case, so it stays.
