@@ -27,7 +27,7 @@ public sealed class AlertRuleTests
     }
 
     [Fact]
-    public void the_rules_cover_queue_ages_dead_letters_the_outbox_jobs_errors_latency_and_conflicts()
+    public void the_rules_cover_queue_ages_dead_letters_unsent_and_parked_messages_jobs_worker_restarts_errors_latency_and_conflicts()
     {
         var used = DeployFiles.AlertExpressions().SelectMany(DeployFiles.MetricNames).ToHashSet(StringComparer.Ordinal);
 
@@ -37,6 +37,7 @@ public sealed class AlertRuleTests
                 "ccd_search_queue_oldest_age_seconds", "ccd_search_dead_letters_total", "ccd_publishing_lag_seconds",
                 "ccd_publishing_unsent", "ccd_jobs_failed", "ccd_jobs_oldest_due_age_seconds",
                 "http_server_request_duration_seconds_count", "ccd_submit_duration_seconds_bucket", "ccd_submit_conflicts_total",
+                "ccd_publishing_parked", "ccd_worker_restarts_total", "ccd_worker_down",
             },
             used);
     }

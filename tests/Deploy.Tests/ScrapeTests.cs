@@ -12,7 +12,7 @@ namespace Deploy.Tests;
 
 /// <summary>
 /// A real Prometheus scrapes the real service process (search indexing into a fake Elasticsearch that refuses one
-/// document, publishing to a real AMQP broker), loads the alert rules, and finds under its name every metric that
+/// document and answers one request malformed, publishing to a real AMQP broker), loads the alert rules, and finds under its name every metric that
 /// the rules and the dashboard use.
 /// </summary>
 public sealed class ScrapeTests(ScrapeTests.Servers servers) : IClassFixture<ScrapeTests.Servers>
@@ -27,6 +27,8 @@ public sealed class ScrapeTests(ScrapeTests.Servers servers) : IClassFixture<Scr
         var database = await servers.Postgres.CreateDatabaseAsync(AdoptionHost.Migrations);
         await using var elasticsearch = await FakeElasticsearch.StartAsync();
         elasticsearch.Poison = (_, _, source) => source.Contains("poison", StringComparison.Ordinal);
+        // The first bulk answer is malformed: the indexing loop fails and its supervisor restarts it.
+        elasticsearch.Faults = request => request.Number == 1 ? FakeFault.MalformedBody : FakeFault.None;
         var environment = new Dictionary<string, string?>
         {
             ["APP_ENV"] = "TEST",
@@ -52,7 +54,7 @@ public sealed class ScrapeTests(ScrapeTests.Servers servers) : IClassFixture<Scr
         var refused = CaseReference.Mint();
         var key = Guid.NewGuid();
 
-        // What makes each counter appear: submits (latency), a replay, a conflict, an indexed and a dead-lettered document, a sent message.
+        // What makes each counter appear: submits (latency), a replay, a conflict, a loop restart, an indexed and a dead-lettered document, a sent message.
         Assert.Equal(HttpStatusCode.Created, await SubmitAsync(client, Body(kept, "create", null, "kept"), key));
         Assert.Equal(HttpStatusCode.OK, await SubmitAsync(client, Body(kept, "create", null, "kept"), key));
         Assert.Equal(HttpStatusCode.Created, await SubmitAsync(client, Body(refused, "create", null, "poison"), Guid.NewGuid()));
