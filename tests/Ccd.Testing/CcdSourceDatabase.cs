@@ -81,9 +81,11 @@ public static class CcdSourceDatabase
         );
         """;
 
-    // Cases 1..@cases: every fourth is B1, every tenth C9 (never imported), the rest A58. Some cases have a CCD
-    // version above their event count (data changed by events CCD did not record), some below; some optional
-    // columns are null as in old CCD rows. Events of different cases interleave in id order, as CCD writes them.
+    // Cases 1..@cases: every fourth is B1, every tenth C9 (never imported), the rest A58. CCD's entity version
+    // starts at 0 with the create event and goes up by one per later event, so most cases have events - 1 (0 for a
+    // case with only its create event); some have a version above that (data changed by events CCD did not record),
+    // some below; some optional columns are null as in old CCD rows. Events of different cases interleave in id
+    // order, as CCD writes them.
     private const string CasesSql = """
         INSERT INTO case_data (id, reference, jurisdiction, case_type_id, state, data, data_classification, security_classification,
                                version, created_date, last_modified, last_state_modified_date, supplementary_data, resolved_ttl)
@@ -94,7 +96,7 @@ public static class CcdSourceDatabase
                                   'notes', jsonb_build_array('first', 'second ' || g)),
                CASE WHEN g % 5 = 0 THEN NULL ELSE '{"applicantName":"PUBLIC"}'::jsonb END,
                (CASE WHEN g % 11 = 0 THEN 'PRIVATE' ELSE 'PUBLIC' END)::securityclassification,
-               CASE WHEN g % 7 = 0 THEN @events + 5 WHEN g % 2 = 0 THEN @events ELSE greatest(@events - 2, 1) END,
+               CASE WHEN g % 7 = 0 THEN @events + 5 WHEN g % 2 = 0 OR @events = 1 THEN @events - 1 ELSE greatest(@events - 2, 1) END,
                timestamp '2024-01-01 08:00:00' + g * interval '1 minute',
                CASE WHEN g % 13 = 0 THEN NULL ELSE timestamp '2025-01-01 08:00:00.123456' + g * interval '1 second' END,
                CASE WHEN g % 13 = 0 THEN NULL ELSE timestamp '2025-01-01 08:00:00' END,
@@ -148,7 +150,7 @@ public static class CcdSourceDatabase
 
     private const string AddCaseSql = """
         INSERT INTO case_data (reference, jurisdiction, case_type_id, state, data, security_classification, version, created_date, last_modified)
-        VALUES (@reference, 'ADOPTION', @case_type, 'Open', '{"applicantName":"New"}', 'PUBLIC', 1, timestamp '2026-01-02 09:00:00', timestamp '2026-01-02 09:00:00')
+        VALUES (@reference, 'ADOPTION', @case_type, 'Open', '{"applicantName":"New"}', 'PUBLIC', 0, timestamp '2026-01-02 09:00:00', timestamp '2026-01-02 09:00:00')
         """;
 
     /// <summary>Creates the database with <paramref name="cases"/> cases of <paramref name="eventsPerCase"/> events each; returns its connection string.</summary>
@@ -186,7 +188,39 @@ public static class CcdSourceDatabase
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>CCD creates a new case (its first event comes through <see cref="AddEventAsync"/>).</summary>
+    /// <summary>
+    /// An event whose id CCD took from its sequence before the preload but that committed after it: inserted now with
+    /// <paramref name="eventId"/> (below the preload's mark), as CCD's insert-then-commit can leave it.
+    /// </summary>
+    public static async Task AddLateCommittedEventAsync(string connectionString, long reference, long eventId)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO case_event (id, created_date, event_id, summary, user_id, case_data_id, case_type_id, case_type_version, state_id, data,
+                                    user_first_name, user_last_name, event_name, security_classification)
+            SELECT @id, timestamp '2025-12-31 23:59:59', 'updateCase', 'committed late', 'user-slow', c.id, c.case_type_id, 1, c.state, c.data,
+                   'Slow', 'User', 'Update case', c.security_classification
+            FROM case_data c WHERE c.reference = @reference
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long>("reference", NpgsqlDbType.Bigint) { TypedValue = reference });
+        command.Parameters.Add(new NpgsqlParameter<long>("id", NpgsqlDbType.Bigint) { TypedValue = eventId });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Deletes a case as ccd-case-disposer does: its significant items, events and case row.</summary>
+    public static async Task DeleteCaseAsync(string connectionString, long reference)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand("""
+            DELETE FROM case_event_significant_items WHERE case_event_id IN (SELECT e.id FROM case_event e JOIN case_data c ON c.id = e.case_data_id WHERE c.reference = @reference);
+            DELETE FROM case_event WHERE case_data_id IN (SELECT id FROM case_data WHERE reference = @reference);
+            DELETE FROM case_data WHERE reference = @reference;
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long>("reference", NpgsqlDbType.Bigint) { TypedValue = reference });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>CCD creates a new case at version 0, as CCD does (its first event comes through <see cref="AddEventAsync"/>).</summary>
     public static async Task AddCaseAsync(string connectionString, long reference, string caseTypeId)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -196,3 +230,4 @@ public static class CcdSourceDatabase
         await command.ExecuteNonQueryAsync();
     }
 }
+

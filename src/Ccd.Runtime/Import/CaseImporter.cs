@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Ccd.Runtime.Persistence;
+using Ccd.Runtime.Submission;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -9,10 +12,19 @@ namespace Ccd.Runtime.Import;
 /// Copies cases and their history from a central CCD database into the <c>ccd</c> schema: preload, then cutover
 /// (<see cref="ImportPhase"/>). Each batch is one target transaction that also advances
 /// <c>ccd.data_migration_progress</c>, so a run killed at any point resumes where the last commit left it; every
-/// write is keyed by CCD's ids and references, so repeating work changes nothing.
+/// write is keyed by CCD's ids and references, so repeating work changes nothing, and a case whose revision moved
+/// on since import (live events after the switch) is never written again. Cutover also copies the events the
+/// preload could not see (committed later with a lower id) and removes the imported cases CCD deleted since.
 /// </summary>
-internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource source, TimeProvider time, ILogger logger)
+internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource source, TimeProvider time, ILogger logger, CaseWritePipeline? pipeline = null)
 {
+    private const string ImportedSql = """
+        SELECT i.reference FROM ccd.import_cases i JOIN ccd.case_data t ON t.reference = i.reference AND t.revision <= i.revision
+        WHERE i.case_type_id = @case_type AND i.reference > @after ORDER BY i.reference LIMIT @limit
+        """;
+
+    private readonly CaseWritePipeline _pipeline = pipeline ?? new CaseWritePipeline(target, time, new CaseGate(), Options.Create(new SubmissionOptions()));
+
     // Arbitrary constant shared by every replica: "ccd-impo". Only one import runs against a store at a time.
     private const long AdvisoryLockKey = 0x6363642D696D706F;
 
@@ -33,6 +45,14 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
         var totals = new ImportSummary();
         try
         {
+            foreach (var caseType in options.CaseTypes)
+            {
+                if (await SourceScalarAsync(SourceQueries.CountCasesSql, caseType, 0, cancellationToken) == 0)
+                {
+                    throw new ImportException($"CCD's database has no case of case type '{caseType}' (case type ids are case-sensitive); nothing was imported.");
+                }
+            }
+
             foreach (var caseType in options.CaseTypes)
             {
                 if (options.Phase is ImportPhase.All or ImportPhase.Preload)
@@ -86,15 +106,20 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
             await ExecuteAsync(connection, transaction, ImportStaging.CreateSql, cancellationToken);
 
             var caseIds = new List<long>();
+            var references = new List<long>();
             await using (var cases = Source(reading, snapshot, SourceQueries.PreloadCasesSql, caseType, state.HighWaterMark, state.CaseCursor, options.BatchSize))
             await using (var reader = await cases.ExecuteReaderAsync(cancellationToken))
             {
-                await ImportStaging.CopyAsync(reader, connection, ImportStaging.CopyCases, ImportStaging.CaseTypes, row => caseIds.Add(row.GetInt64(0)), cancellationToken);
+                await ImportStaging.CopyAsync(reader, connection, ImportStaging.CopyCases, ImportStaging.CaseTypes, row =>
+                {
+                    caseIds.Add(row.GetInt64(0));
+                    references.Add(row.GetInt64(1));
+                }, cancellationToken);
             }
 
             if (caseIds.Count == 0)
             {
-                await ImportProgress.AdvanceAsync(connection, transaction, state with { Phase = ImportProgress.Preloaded }, 0, 0, Now(), cancellationToken);
+                await ImportProgress.AdvanceAsync(connection, transaction, state with { Phase = ImportProgress.Preloaded }, 0, Now(), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 logger.LogInformation("Preload of {CaseType} finished: {Cases} cases, {Events} events", caseType, state.CasesCopied, state.EventsCopied);
                 return;
@@ -102,13 +127,12 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
 
             await CopyByIdsAsync(reading, snapshot, connection, SourceQueries.PreloadEventsSql, "case_ids", caseIds, state.HighWaterMark, ImportStaging.CopyEvents, ImportStaging.EventTypes, cancellationToken);
             await CopyByIdsAsync(reading, snapshot, connection, SourceQueries.PreloadItemsSql, "case_ids", caseIds, state.HighWaterMark, ImportStaging.CopyItems, ImportStaging.ItemTypes, cancellationToken);
-            var (casesWritten, eventsAdded) = await ImportMerge.MergeAsync(connection, transaction, Now(), cancellationToken);
-            await ImportProgress.AdvanceAsync(connection, transaction, state with { CaseCursor = caseIds.Max() }, casesWritten, eventsAdded, Now(), cancellationToken);
+            var merged = await MergeAsync(connection, transaction, caseType, references, cancellationToken);
+            await ImportProgress.AdvanceAsync(connection, transaction, state with { CaseCursor = caseIds.Max() }, merged.Events, Now(), cancellationToken);
             options.FaultPoint?.Invoke(ImportFaultPoint.InsidePreloadBatch);
             await transaction.CommitAsync(cancellationToken);
-            totals.Add(casesWritten, eventsAdded);
-            ImportMetrics.Copied(caseType, casesWritten, eventsAdded);
-            progress.Report(caseType, "preload", state.CasesCopied + casesWritten, total);
+            Record(caseType, merged, totals);
+            progress.Report(caseType, "preload", state.CasesCopied + merged.Cases.Count, total);
             options.FaultPoint?.Invoke(ImportFaultPoint.BetweenPreloadBatches);
         }
     }
@@ -144,20 +168,24 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
 
             var eventIds = new List<long>();
             var caseIds = new HashSet<long>();
+            var references = new HashSet<long>();
             await using (var events = Source(reading, snapshot, SourceQueries.CutoverEventsSql, caseType, state.HighWaterMark, 0, options.BatchSize))
             await using (var reader = await events.ExecuteReaderAsync(cancellationToken))
             {
                 await ImportStaging.CopyAsync(reader, connection, ImportStaging.CopyEvents, ImportStaging.EventTypes, row =>
                 {
                     eventIds.Add(row.GetInt64(0));
+                    references.Add(row.GetInt64(1));
                     caseIds.Add(row.GetInt64(ImportStaging.EventTypes.Length));
                 }, cancellationToken);
             }
 
             if (eventIds.Count == 0)
             {
+                var swept = await SweepAsync(caseType, options, totals, cancellationToken);
+                await RemoveDeletedInCcdAsync(caseType, totals, cancellationToken);
                 options.FaultPoint?.Invoke(ImportFaultPoint.BeforeComplete);
-                await ImportProgress.AdvanceAsync(connection, transaction, state with { Phase = ImportProgress.Complete }, 0, 0, Now(), cancellationToken);
+                await ImportProgress.AdvanceAsync(connection, transaction, state with { Phase = ImportProgress.Complete }, swept, Now(), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 logger.LogInformation("Cutover of {CaseType} complete: {Cases} cases, {Events} events in all", caseType, state.CasesCopied, state.EventsCopied);
                 return;
@@ -165,16 +193,159 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
 
             await CopyByIdsAsync(reading, snapshot, connection, SourceQueries.CasesByIdSql, "case_ids", caseIds.ToList(), 0, ImportStaging.CopyCases, ImportStaging.CaseTypes, cancellationToken);
             await CopyByIdsAsync(reading, snapshot, connection, SourceQueries.ItemsByEventSql, "event_ids", eventIds, 0, ImportStaging.CopyItems, ImportStaging.ItemTypes, cancellationToken);
-            var (casesWritten, eventsAdded) = await ImportMerge.MergeAsync(connection, transaction, Now(), cancellationToken);
+            var merged = await MergeAsync(connection, transaction, caseType, references, cancellationToken);
             var next = state with { Phase = ImportProgress.Cutover, HighWaterMark = eventIds.Max() };
-            await ImportProgress.AdvanceAsync(connection, transaction, next, casesWritten, eventsAdded, Now(), cancellationToken);
+            await ImportProgress.AdvanceAsync(connection, transaction, next, merged.Events, Now(), cancellationToken);
             options.FaultPoint?.Invoke(ImportFaultPoint.InsideCutoverBatch);
             await transaction.CommitAsync(cancellationToken);
-            totals.Add(casesWritten, eventsAdded);
-            ImportMetrics.Copied(caseType, casesWritten, eventsAdded);
+            Record(caseType, merged, totals);
             done += eventIds.Count;
             progress.Report(caseType, "cutover", done, total);
         }
+    }
+
+    // CCD takes an event's id at insert and commits later: one with an id at or below the mark may have committed
+    // after the preload read its case. With CCD frozen, every event of the case type must be here: copy the missing.
+    private async Task<int> SweepAsync(string caseType, ImportOptions options, ImportSummary totals, CancellationToken cancellationToken)
+    {
+        long cursor = 0;
+        var added = 0;
+        while (true)
+        {
+            await using var reading = await source.OpenConnectionAsync(cancellationToken);
+            await using var snapshot = await reading.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+            List<long> caseIds;
+            await using (var cases = Source(reading, snapshot, SourceQueries.SweepCasesSql, caseType, 0, cursor, options.BatchSize))
+            {
+                caseIds = await LongsAsync(cases, cancellationToken);
+            }
+
+            if (caseIds.Count == 0)
+            {
+                return added;
+            }
+
+            cursor = caseIds.Max();
+            List<long> sourceEvents;
+            await using (var ids = new NpgsqlCommand(SourceQueries.SweepEventIdsSql, reading, snapshot))
+            {
+                ids.Parameters.Add(new NpgsqlParameter<long[]>("case_ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = caseIds.ToArray() });
+                sourceEvents = await LongsAsync(ids, cancellationToken);
+            }
+
+            await using var connection = await target.OpenConnectionAsync(cancellationToken);
+            List<long> present;
+            await using (var ids = new NpgsqlCommand("SELECT id FROM ccd.case_event WHERE id = ANY(@ids)", connection))
+            {
+                ids.Parameters.Add(new NpgsqlParameter<long[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = sourceEvents.ToArray() });
+                present = await LongsAsync(ids, cancellationToken);
+            }
+
+            var missing = sourceEvents.Except(present).ToList();
+            if (missing.Count == 0)
+            {
+                continue;
+            }
+
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await ExecuteAsync(connection, transaction, ImportStaging.CreateSql, cancellationToken);
+            var lateCases = new HashSet<long>();
+            var references = new HashSet<long>();
+            await using (var events = new NpgsqlCommand(SourceQueries.EventsByIdSql, reading, snapshot))
+            {
+                events.Parameters.Add(new NpgsqlParameter<long[]>("event_ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = missing.ToArray() });
+                await using var reader = await events.ExecuteReaderAsync(cancellationToken);
+                await ImportStaging.CopyAsync(reader, connection, ImportStaging.CopyEvents, ImportStaging.EventTypes, row =>
+                {
+                    references.Add(row.GetInt64(1));
+                    lateCases.Add(row.GetInt64(ImportStaging.EventTypes.Length));
+                }, cancellationToken);
+            }
+
+            await CopyByIdsAsync(reading, snapshot, connection, SourceQueries.CasesByIdSql, "case_ids", lateCases.ToList(), 0, ImportStaging.CopyCases, ImportStaging.CaseTypes, cancellationToken);
+            await CopyByIdsAsync(reading, snapshot, connection, SourceQueries.ItemsByEventSql, "event_ids", missing, 0, ImportStaging.CopyItems, ImportStaging.ItemTypes, cancellationToken);
+            var merged = await MergeAsync(connection, transaction, caseType, references, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            Record(caseType, merged, totals);
+            added += merged.Events;
+            logger.LogWarning("Cutover of {CaseType}: {Events} event(s) committed in CCD after the preload with lower ids than its mark were copied", caseType, merged.Events);
+        }
+    }
+
+    // A case imported earlier that CCD no longer has was deleted or disposed of in CCD since: it goes here too, through
+    // the same removal as retention (search documents queued for deletion, then every row of the case).
+    private async Task RemoveDeletedInCcdAsync(string caseType, ImportSummary totals, CancellationToken cancellationToken)
+    {
+        long after = 0;
+        while (true)
+        {
+            List<long> imported;
+            await using (var command = target.CreateCommand(ImportedSql))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string>("case_type", NpgsqlDbType.Varchar) { TypedValue = caseType });
+                command.Parameters.Add(new NpgsqlParameter<long>("after", NpgsqlDbType.Bigint) { TypedValue = after });
+                command.Parameters.Add(new NpgsqlParameter<int>("limit", NpgsqlDbType.Integer) { TypedValue = 1000 });
+                imported = await LongsAsync(command, cancellationToken);
+            }
+
+            if (imported.Count == 0)
+            {
+                return;
+            }
+
+            after = imported[^1];
+            List<long> existing;
+            await using (var command = source.CreateCommand(SourceQueries.ExistingReferencesSql))
+            {
+                command.Parameters.Add(new NpgsqlParameter<long[]>("references", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = imported.ToArray() });
+                command.Parameters.Add(new NpgsqlParameter<string>("case_type", NpgsqlDbType.Varchar) { TypedValue = caseType });
+                existing = await LongsAsync(command, cancellationToken);
+            }
+
+            foreach (var reference in imported.Except(existing))
+            {
+                await _pipeline.RunAsync(reference, key: null, async write =>
+                {
+                    await write.DisposeOfAsync();
+                    return true;
+                }, cancellationToken);
+                totals.Removed.Add(reference);
+                logger.LogInformation("Cutover of {CaseType}: case {Reference} was deleted in CCD since the preload; removed here", caseType, reference);
+            }
+        }
+    }
+
+    // Names the batch's cases when the store refuses it (a rule import did not check), instead of a bare constraint error.
+    private async Task<MergeResult> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string caseType, IReadOnlyCollection<long> references, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ImportMerge.MergeAsync(connection, transaction, Now(), cancellationToken);
+        }
+        catch (PostgresException exception)
+        {
+            var named = string.Join(", ", references.Order().Take(5)) + (references.Count > 5 ? ", ..." : "");
+            throw new ImportException($"The store refused a batch of {caseType} case(s) {named}: {exception.MessageText}" +
+                                      (exception.ConstraintName is { } constraint ? $" ({constraint})" : ""));
+        }
+    }
+
+    private static void Record(string caseType, MergeResult merged, ImportSummary totals)
+    {
+        totals.Add(merged);
+        ImportMetrics.Copied(caseType, merged.Cases.Count, merged.Events);
+    }
+
+    private static async Task<List<long>> LongsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var values = new List<long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(reader.GetInt64(0));
+        }
+
+        return values;
     }
 
     private static NpgsqlCommand Source(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, string caseType, long mark, long cursor, int limit)
@@ -215,19 +386,28 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
     private DateTime Now() => DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified);
 }
 
-/// <summary>What a run copied.</summary>
+/// <summary>What a run did: the distinct cases it wrote, the events it added, the cases it left alone and removed.</summary>
 internal sealed class ImportSummary
 {
-    public long Cases { get; private set; }
+    private readonly HashSet<long> _cases = [];
+
+    public long Cases => _cases.Count;
 
     public long Events { get; private set; }
 
+    /// <summary>Cases CCD still has but the store's copy moved on since import (live events): never written again.</summary>
+    public SortedSet<long> MovedOn { get; } = [];
+
+    /// <summary>Imported cases CCD deleted or disposed of since, removed by cutover.</summary>
+    public List<long> Removed { get; } = [];
+
     public TimeSpan Elapsed { get; set; }
 
-    public void Add(long cases, long events)
+    public void Add(MergeResult merged)
     {
-        Cases += cases;
-        Events += events;
+        _cases.UnionWith(merged.Cases);
+        Events += merged.Events;
+        MovedOn.UnionWith(merged.MovedOn);
     }
 }
 

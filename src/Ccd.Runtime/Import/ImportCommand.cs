@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using Ccd.Runtime.CaseTypes;
 using Ccd.Runtime.Commands;
 using Ccd.Runtime.Database;
+using Ccd.Runtime.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -39,6 +41,13 @@ internal static class ImportCommand
                 return 2;
             }
 
+            var catalog = app.Services.GetRequiredService<CaseTypeCatalog>();
+            if (types.FirstOrDefault(t => !catalog.TryGet(t, out _)) is { } undeclared)
+            {
+                await Console.Error.WriteLineAsync($"error: case type '{undeclared}' is not declared by this service (declared: {string.Join(", ", catalog.All.Select(d => d.Id).Order(StringComparer.Ordinal))}); nothing was imported.");
+                return 2;
+            }
+
             await app.Services.GetRequiredService<DatabaseStartup>().EnsureReadyAsync(token);
             var target = app.Services.GetRequiredService<NpgsqlDataSource>();
             try
@@ -64,10 +73,22 @@ internal static class ImportCommand
 
     private static async Task<int> ImportAsync(IServiceProvider services, NpgsqlDataSource target, NpgsqlDataSource source, ImportOptions options, CancellationToken cancellationToken)
     {
-        var importer = new CaseImporter(target, source, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<CaseImporter>>());
+        var importer = new CaseImporter(target, source, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<CaseImporter>>(),
+            services.GetRequiredService<CaseWritePipeline>());
         var summary = await importer.RunAsync(options, new ImportProgressLine(Console.Error, !Console.IsErrorRedirected), cancellationToken);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c,
             $"imported {summary.Cases} cases, {summary.Events} events in {summary.Elapsed.TotalSeconds:0.0} s ({string.Join(",", options.CaseTypes)}, phase {options.Phase.ToString().ToLowerInvariant()})"));
+        if (summary.Removed.Count > 0)
+        {
+            Console.WriteLine(string.Create(c, $"removed {summary.Removed.Count} case(s) CCD deleted since the preload: {string.Join(", ", summary.Removed)}"));
+        }
+
+        if (summary.MovedOn.Count > 0)
+        {
+            Console.WriteLine(string.Create(c, $"left {summary.MovedOn.Count} case(s) alone that changed here since their import: {string.Join(", ", summary.MovedOn.Take(20))}{(summary.MovedOn.Count > 20 ? ", ..." : "")}"));
+        }
+
         return 0;
     }
 

@@ -15,6 +15,34 @@ namespace Ccd.Runtime.Import;
 /// </remarks>
 internal static class ImportMerge
 {
+    // A case the store holds that import did not leave at its current revision has moved on (live events or a
+    // service's own case since the switch): CCD's row is stale for it, so nothing of it is written.
+    private const string MovedOnSql = """
+        WITH moved AS (
+            SELECT s.reference FROM import_case s
+            JOIN ccd.case_data t ON t.reference = s.reference
+            LEFT JOIN ccd.import_cases i ON i.reference = s.reference
+            WHERE i.reference IS NULL OR t.revision > i.revision
+        ), cases AS (
+            DELETE FROM import_case s USING moved m WHERE s.reference = m.reference RETURNING s.reference
+        ), events AS (
+            DELETE FROM import_event e USING moved m WHERE e.case_reference = m.reference RETURNING e.id
+        ), items AS (
+            DELETE FROM import_item i USING events e WHERE i.case_event_id = e.id
+        )
+        SELECT reference FROM cases ORDER BY reference
+        """;
+
+    // A row that breaks one of the store's rules is named before anything is written, with its case.
+    private const string InvalidSql = """
+        SELECT s.reference, 'its reference is not 16 digits' FROM import_case s WHERE s.reference NOT BETWEEN 1000000000000000 AND 9999999999999999
+        UNION ALL SELECT s.reference, 'its data is not a JSON object' FROM import_case s WHERE jsonb_typeof(s.data) <> 'object'
+        UNION ALL SELECT s.reference, 'its data_classification is not a JSON object' FROM import_case s WHERE jsonb_typeof(s.data_classification) <> 'object'
+        UNION ALL SELECT s.reference, 'its supplementary_data is not a JSON object' FROM import_case s WHERE jsonb_typeof(s.supplementary_data) <> 'object'
+        UNION ALL SELECT e.case_reference, 'the data of its event ' || e.id || ' is not a JSON object' FROM import_event e WHERE jsonb_typeof(e.data) <> 'object'
+        LIMIT 1
+        """;
+
     // Per case: the revision its new history continues from, and how many of its staged events are new.
     private const string PlanSql = """
         CREATE TEMP TABLE import_plan ON COMMIT DROP AS
@@ -57,8 +85,12 @@ internal static class ImportMerge
             SELECT reference, revision, @bulk_at FROM written
             ON CONFLICT (reference) DO UPDATE
             SET case_revision = greatest(q.case_revision, EXCLUDED.case_revision), enqueued_at = least(q.enqueued_at, EXCLUDED.enqueued_at)
+        ), imported AS (
+            INSERT INTO ccd.import_cases AS i (reference, case_type_id, revision, imported_at)
+            SELECT w.reference, s.case_type_id, w.revision, @now FROM written w JOIN import_case s ON s.reference = w.reference
+            ON CONFLICT (reference) DO UPDATE SET revision = EXCLUDED.revision, imported_at = EXCLUDED.imported_at
         )
-        SELECT count(*) FROM written
+        SELECT reference FROM written
         """;
 
     // The case's latest new event carries the case's CCD version; earlier ones the smaller of their revision and it
@@ -103,9 +135,19 @@ internal static class ImportMerge
         LEFT JOIN pg_sequences q ON format('%I.%I', q.schemaname, q.sequencename) = s.seq;
         """;
 
-    /// <summary>Merges the staged batch; returns the cases written (new or changed) and the events added.</summary>
-    public static async Task<(int Cases, int Events)> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime now, CancellationToken cancellationToken)
+    /// <summary>Merges the staged batch; returns the cases written (new or changed), the events added and the cases left alone because they moved on.</summary>
+    public static async Task<MergeResult> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime now, CancellationToken cancellationToken)
     {
+        var movedOn = await ReferencesAsync(connection, transaction, MovedOnSql, null, cancellationToken);
+        await using (var invalid = new NpgsqlCommand(InvalidSql, connection, transaction))
+        await using (var reader = await invalid.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                throw new ImportException($"Case {reader.GetInt64(0)} cannot be imported: {reader.GetString(1)}.");
+            }
+        }
+
         await ExecuteAsync(connection, transaction, PlanSql, cancellationToken);
         await using (var collision = new NpgsqlCommand(CollisionSql, connection, transaction))
         {
@@ -117,17 +159,29 @@ internal static class ImportMerge
             }
         }
 
-        int cases;
-        await using (var command = new NpgsqlCommand(CasesSql, connection, transaction))
+        var cases = await ReferencesAsync(connection, transaction, CasesSql, command =>
         {
             command.Parameters.Add(new NpgsqlParameter<DateTime>("bulk_at", NpgsqlDbType.Timestamp) { TypedValue = now.AddMinutes(5) });
-            cases = (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        }
-
+            command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp) { TypedValue = now });
+        }, cancellationToken);
         var events = await ExecuteAsync(connection, transaction, EventsSql, cancellationToken);
         await ExecuteAsync(connection, transaction, ItemsSql, cancellationToken);
         await ExecuteAsync(connection, transaction, SequencesSql, cancellationToken);
-        return (cases, events);
+        return new MergeResult(cases, events, movedOn);
+    }
+
+    private static async Task<List<long>> ReferencesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Action<NpgsqlCommand>? parameters, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        parameters?.Invoke(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var references = new List<long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            references.Add(reader.GetInt64(0));
+        }
+
+        return references;
     }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
@@ -136,3 +190,6 @@ internal static class ImportMerge
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
+
+/// <summary>One merged batch: the cases written, the events added, and the cases skipped because the store's copy moved on since import.</summary>
+internal sealed record MergeResult(IReadOnlyList<long> Cases, int Events, IReadOnlyList<long> MovedOn);

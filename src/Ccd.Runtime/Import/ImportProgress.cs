@@ -26,7 +26,7 @@ internal sealed record ImportProgress(string CaseTypeId, string Phase, long High
     private const string AdvanceSql = """
         UPDATE ccd.data_migration_progress
         SET phase = @phase, high_water_mark = @mark, case_cursor = @cursor,
-            cases_copied = cases_copied + @cases, events_copied = events_copied + @events, updated_at = @now,
+            cases_copied = (SELECT count(*) FROM ccd.import_cases i WHERE i.case_type_id = @case_type), events_copied = events_copied + @events, updated_at = @now,
             completed_at = CASE WHEN @phase = 'complete' THEN @now END
         WHERE case_type_id = @case_type
         """;
@@ -50,16 +50,15 @@ internal sealed record ImportProgress(string CaseTypeId, string Phase, long High
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Moves the row on inside the batch's transaction, so the copy and its progress commit together.</summary>
+    /// <summary>Moves the row on inside the batch's transaction, so the copy and its progress commit together; the case count is the cases import holds.</summary>
     public static async Task AdvanceAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ImportProgress next, long casesAdded, long eventsAdded, DateTime now, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ImportProgress next, long eventsAdded, DateTime now, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(AdvanceSql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string>("case_type", NpgsqlDbType.Varchar) { TypedValue = next.CaseTypeId });
         command.Parameters.Add(new NpgsqlParameter<string>("phase", NpgsqlDbType.Varchar) { TypedValue = next.Phase });
         command.Parameters.Add(new NpgsqlParameter<long>("mark", NpgsqlDbType.Bigint) { TypedValue = next.HighWaterMark });
         command.Parameters.Add(new NpgsqlParameter<long>("cursor", NpgsqlDbType.Bigint) { TypedValue = next.CaseCursor });
-        command.Parameters.Add(new NpgsqlParameter<long>("cases", NpgsqlDbType.Bigint) { TypedValue = casesAdded });
         command.Parameters.Add(new NpgsqlParameter<long>("events", NpgsqlDbType.Bigint) { TypedValue = eventsAdded });
         command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp) { TypedValue = now });
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -10,10 +10,10 @@ namespace Ccd.Runtime.Import;
 internal sealed class ImportVerifier(NpgsqlDataSource target, NpgsqlDataSource source)
 {
     // The same text on both sides for the same content: jsonb prints canonically, timestamps in ISO style.
-    private const string SourceSql = """
+    private const string SourceSql = $$"""
         SELECT c.reference,
                md5(concat_ws('|', c.id, c.jurisdiction, c.case_type_id, c.state, c.data::text, coalesce(c.data_classification, '{}'::jsonb)::text,
-                   coalesce(c.supplementary_data, '{}'::jsonb)::text, c.security_classification::text, coalesce(c.version, 1), c.resolved_ttl,
+                   coalesce(c.supplementary_data, '{}'::jsonb)::text, c.security_classification::text, {{SourceQueries.StoreVersion}}, c.resolved_ttl,
                    c.created_date, coalesce(c.last_modified, c.created_date), coalesce(c.last_state_modified_date, c.last_modified, c.created_date))),
                h.events, h.digest
         FROM case_data c

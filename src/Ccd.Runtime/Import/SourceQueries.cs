@@ -16,10 +16,16 @@ internal static class SourceQueries
         SELECT count(*) FROM case_event e JOIN case_data c ON c.id = e.case_data_id WHERE c.case_type_id = @case_type AND e.id > @mark
         """;
 
-    private const string CaseColumns = """
+    /// <summary>
+    /// The store's version of a CCD case: CCD's entity version starts at 0 (a case with only its create event) where
+    /// the store's starts at 1, and old rows may have none. Import and <c>--verify</c> both map it with this.
+    /// </summary>
+    public const string StoreVersion = "greatest(coalesce(c.version, 1), 1)";
+
+    private const string CaseColumns = $$"""
         c.id, c.reference, c.jurisdiction, c.case_type_id, c.state, c.data,
         coalesce(c.data_classification, '{}'::jsonb), coalesce(c.supplementary_data, '{}'::jsonb),
-        c.security_classification::text, coalesce(c.version, 1), c.resolved_ttl, c.created_date,
+        c.security_classification::text, {{StoreVersion}}, c.resolved_ttl, c.created_date,
         coalesce(c.last_modified, c.created_date), coalesce(c.last_state_modified_date, c.last_modified, c.created_date)
         """;
 
@@ -63,6 +69,25 @@ internal static class SourceQueries
 
     public const string CasesByIdSql = $"""
         SELECT {CaseColumns} FROM case_data c WHERE c.id = ANY(@case_ids)
+        """;
+
+    public const string EventsByIdSql = $"""
+        SELECT {EventColumns}, c.id
+        FROM case_event e JOIN case_data c ON c.id = e.case_data_id
+        WHERE e.id = ANY(@event_ids)
+        """;
+
+    /// <summary>Cutover's sweep for events the preload could not see (committed after it, with a lower id than the mark).</summary>
+    public const string SweepCasesSql = """
+        SELECT c.id FROM case_data c WHERE c.case_type_id = @case_type AND c.id > @cursor ORDER BY c.id LIMIT @limit
+        """;
+
+    public const string SweepEventIdsSql = """
+        SELECT e.id FROM case_event e WHERE e.case_data_id = ANY(@case_ids)
+        """;
+
+    public const string ExistingReferencesSql = """
+        SELECT c.reference FROM case_data c WHERE c.reference = ANY(@references) AND c.case_type_id = @case_type
         """;
 
     public const string ItemsByEventSql = """

@@ -17,6 +17,10 @@ public sealed class ImportProcessTests(PostgresServer postgres)
             ["APP_ENV"] = "TEST",
             ["TEST_DATABASE_URL"] = await postgres.CreateDatabaseAsync(global::Adoption.Service.Hosting.AdoptionHost.Migrations),
             ["CCD_SOURCE_DATABASE_URL"] = source,
+            // Import refuses a case type the service does not declare: B1 is declared in configuration only.
+            ["Ccd__CaseTypes__0__Id"] = "B1",
+            ["Ccd__CaseTypes__0__Jurisdiction"] = "ADOPTION",
+            ["Ccd__CaseTypes__0__Events__0__Id"] = "updateCase",
         };
 
         await using (var first = ServiceBinary.Start(environment, "import", "--case-types", "A58,B1", "--batch-size", "50"))

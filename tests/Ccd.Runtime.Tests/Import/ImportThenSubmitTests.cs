@@ -35,7 +35,7 @@ public sealed class ImportThenSubmitTests(PostgresServer postgres)
         { 1, "A58 changed in CCD after the preload (7 events after three at cutover, CCD version 5)", 7 },
         { 3, "A58 whose CCD version (2) is below its event count (4)", 4 },
         { 7, "A58 whose CCD version (9) is above its event count (4)", 9 },
-        { 8, "B1 whose CCD version equals its event count (4)", 4 },
+        { 8, "B1 whose CCD version (3) is its event count (4) less one, as CCD counts from 0", 4 },
     };
 
     [Theory]

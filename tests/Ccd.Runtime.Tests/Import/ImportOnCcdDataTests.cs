@@ -1,0 +1,141 @@
+using System.Net;
+using Ccd.Runtime.Hosting;
+using Ccd.Runtime.Import;
+using Ccd.Runtime.Persistence;
+using Ccd.Runtime.Tests.Persistence;
+using Ccd.Testing;
+using Xunit;
+
+namespace Ccd.Runtime.Tests.Import;
+
+/// <summary>Import on what CCD really writes: version 0, late-committing events, deletions in CCD, re-runs after the switch.</summary>
+public sealed class ImportOnCcdDataTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task cases_at_ccd_version_0_are_imported_at_version_1_and_verify_maps_the_version_the_same_way()
+    {
+        // One event per case: CCD's entity version is 0, except on every seventh (data changed without an event).
+        await using var fixture = await ImportFixture.CreateAsync(postgres, cases: 40, eventsPerCase: 1);
+        Assert.Equal(35L, await ImportFixture.ScalarAsync<long>(fixture.Source, "SELECT count(*) FROM case_data WHERE version = 0"));
+        await fixture.ImportAsync(ImportPhase.Preload);
+        var fresh = StoreSeed.WithCheckDigit(170000000000001);
+        await CcdSourceDatabase.AddCaseAsync(fixture.SourceConnection, fresh, "A58"); // a new case at version 0 in the preload window
+        await CcdSourceDatabase.AddEventAsync(fixture.SourceConnection, fresh, "created", versionStep: 0, state: "Open");
+
+        var cutover = await fixture.ImportAsync(ImportPhase.Cutover);
+
+        Assert.Equal(1, cutover.Cases);
+        // 31 imported cases at version 0 (36 of A58 and B1, less 5 at version 6) and the new one.
+        Assert.Equal(32L, await ImportFixture.ScalarAsync<long>(fixture.Target, "SELECT count(*) FROM ccd.case_data WHERE version = 1 AND revision = 1"));
+        Assert.All(await fixture.VerifyAsync(), r => Assert.True(r.Passed, $"{r.CaseTypeId}: {r.Missing.Total} missing, {r.Different.Total} different"));
+    }
+
+    [Fact]
+    public async Task an_event_committed_after_the_preload_with_an_id_below_its_mark_is_imported_at_cutover()
+    {
+        await using var fixture = await ImportFixture.CreateAsync(postgres, cases: 30, eventsPerCase: 3);
+        await fixture.ImportAsync(ImportPhase.Preload);
+        var reference = CcdSourceDatabase.Reference(2);
+        await CcdSourceDatabase.AddLateCommittedEventAsync(fixture.SourceConnection, reference, eventId: 4999);
+
+        await fixture.ImportAsync(ImportPhase.Cutover);
+
+        Assert.Equal(1L, await ImportFixture.ScalarAsync<long>(fixture.Target, $"SELECT count(*) FROM ccd.case_event WHERE id = 4999 AND case_reference = {reference} AND summary = 'committed late'"));
+        Assert.Equal(4L, await ImportFixture.ScalarAsync<long>(fixture.Target, $"SELECT count(*) FROM ccd.case_event WHERE case_reference = {reference}"));
+        Assert.All(await fixture.VerifyAsync(), r => Assert.True(r.Passed, $"{r.CaseTypeId}: {r.Missing.Total} missing, {r.Different.Total} different"));
+    }
+
+    [Fact]
+    public async Task cutover_removes_the_imported_cases_ccd_deleted_since_the_preload_and_nothing_else_and_counts_cases()
+    {
+        await using var fixture = await ImportFixture.CreateAsync(postgres, cases: 40, eventsPerCase: 3);
+        await fixture.ImportAsync(ImportPhase.Preload);
+        var deleted = new[] { CcdSourceDatabase.Reference(3), CcdSourceDatabase.Reference(8) }; // an A58 and a B1
+        foreach (var reference in deleted)
+        {
+            await CcdSourceDatabase.DeleteCaseAsync(fixture.SourceConnection, reference);
+        }
+
+        // A case changed in CCD after the preload: written again at cutover, still one case.
+        await CcdSourceDatabase.AddEventAsync(fixture.SourceConnection, CcdSourceDatabase.Reference(1), "late");
+        var others = await ImportFixture.ScalarAsync<long>(fixture.Target, $"SELECT count(*) FROM ccd.case_event WHERE case_reference NOT IN ({string.Join(",", deleted)})");
+
+        var cutover = await fixture.ImportAsync(ImportPhase.Cutover);
+
+        Assert.Equal(deleted.Order(), cutover.Removed.Order());
+        foreach (var reference in deleted)
+        {
+            Assert.Equal(0L, await ImportFixture.ScalarAsync<long>(fixture.Target, $"""
+                SELECT (SELECT count(*) FROM ccd.case_data WHERE reference = {reference}) + (SELECT count(*) FROM ccd.case_event WHERE case_reference = {reference})
+                     + (SELECT count(*) FROM ccd.import_cases WHERE reference = {reference})
+                """));
+            // Its search documents are deleted through the queue, as for retention.
+            Assert.Equal(1L, await ImportFixture.ScalarAsync<long>(fixture.Target, $"SELECT count(*) FROM ccd.es_removed_cases WHERE reference = {reference}"));
+        }
+
+        Assert.Equal(others + 1, await ImportFixture.ScalarAsync<long>(fixture.Target, "SELECT count(*) FROM ccd.case_event"));
+        Assert.All(await fixture.VerifyAsync(), r => Assert.True(r.Passed, $"{r.CaseTypeId}: {r.Missing.Total} missing, {r.Different.Total} different"));
+        // The progress rows count the cases held, not the writes (case 1 was written twice).
+        Assert.Equal(
+            await ImportFixture.ScalarAsync<long>(fixture.Target, "SELECT count(*) FROM ccd.case_data"),
+            await ImportFixture.ScalarAsync<long>(fixture.Target, "SELECT sum(cases_copied)::bigint FROM ccd.data_migration_progress"));
+    }
+
+    [Fact]
+    public async Task a_re_run_after_the_switch_never_replaces_a_case_that_changed_here_since_its_import()
+    {
+        await using var fixture = await ImportFixture.CreateAsync(postgres, cases: 20, eventsPerCase: 2);
+        await fixture.ImportAsync(ImportPhase.All);
+        var live = CcdSourceDatabase.Reference(1);
+        await using (var app = await TestServiceApp.StartAsync(new CcdHostDefinition
+                     {
+                         ConfigureServices = builder => builder.AddCcdRuntime(),
+                         ConfigureApp = web => web.MapCcdPersistence(),
+                     }, fixture.Target.ConnectionString, new Dictionary<string, string?>
+                     {
+                         ["Ccd:CaseTypes:0:Id"] = "A58", ["Ccd:CaseTypes:0:Jurisdiction"] = "ADOPTION", ["Ccd:CaseTypes:0:Events:0:Id"] = "updateCase",
+                     }))
+        {
+            using var ccd = new CcdApi(app.CreateCcdClient());
+            var read = (await ccd.ReadAsync(live))!;
+            var data = read["case_details"]!["case_data"]!.AsObject().DeepClone().AsObject();
+            data["afterSwitch"] = true;
+            var body = Payloads.Update(live, "A58", "updateCase", data, read["case_details"]!["version"]!.GetValue<int>(), read["case_details"]!["state"]!.GetValue<string>());
+            body["case_details"]!["jurisdiction"] = "ADOPTION";
+            body["case_details_before"]!["jurisdiction"] = "ADOPTION";
+            Assert.Equal(HttpStatusCode.Created, (await ccd.SubmitAsync(body)).Status);
+        }
+
+        var liveRow = await ImportFixture.ScalarAsync<string>(fixture.Target, $"SELECT c::text FROM ccd.case_data c WHERE reference = {live}");
+        // CCD's stale row changes too (a late write there), and the progress rows are deleted to re-run the import.
+        await CcdSourceDatabase.AddEventAsync(fixture.SourceConnection, live, "stale write in CCD");
+        await ImportFixture.ExecuteAsync(fixture.Target, "DELETE FROM ccd.data_migration_progress");
+
+        var again = await fixture.ImportAsync(ImportPhase.All);
+
+        Assert.Equal([live], again.MovedOn);
+        Assert.Equal(liveRow, await ImportFixture.ScalarAsync<string>(fixture.Target, $"SELECT c::text FROM ccd.case_data c WHERE reference = {live}"));
+        Assert.Equal(0L, await ImportFixture.ScalarAsync<long>(fixture.Target, $"SELECT count(*) FROM ccd.case_event WHERE case_reference = {live} AND summary = 'stale write in CCD'"));
+    }
+
+    [Fact]
+    public async Task an_unknown_case_type_is_refused_naming_it_and_a_row_the_store_refuses_names_its_case()
+    {
+        await using var fixture = await ImportFixture.CreateAsync(postgres, cases: 10, eventsPerCase: 2);
+
+        var unknown = await Assert.ThrowsAsync<ImportException>(() => fixture.ImportAsync(ImportPhase.All, caseTypes: "a58"));
+        Assert.Contains("'a58'", unknown.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await ImportFixture.ScalarAsync<long>(fixture.Target, "SELECT count(*) FROM ccd.data_migration_progress"));
+
+        var broken = CcdSourceDatabase.Reference(5);
+        await ImportFixture.ExecuteAsync(fixture.Source, $"UPDATE case_data SET data = '[\"not an object\"]' WHERE reference = {broken}");
+        var refused = await Assert.ThrowsAsync<ImportException>(() => fixture.ImportAsync(ImportPhase.All));
+        Assert.Equal($"Case {broken} cannot be imported: its data is not a JSON object.", refused.Message);
+
+        // On the command line, a case type the service does not declare stops the import before anything is read.
+        var host = new CcdHostDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };
+        var exit = await CcdHost.RunAsync(["import", "--case-types", "A58", "--source", fixture.SourceConnection, "--APP_ENV=TEST",
+            $"--TEST_DATABASE_URL={fixture.Target.ConnectionString}", $"--Ccd:Auth:SigningKey={TestTokens.SigningKey}"], host);
+        Assert.Equal(2, exit);
+    }
+}
