@@ -22,16 +22,20 @@ internal sealed class ImportFixture : IAsyncDisposable
         ) t(x)
         """;
 
-    private ImportFixture(string sourceConnection, NpgsqlDataSource source, NpgsqlDataSource target)
+    private ImportFixture(string sourceConnection, NpgsqlDataSource source, string targetConnection)
     {
         SourceConnection = sourceConnection;
+        TargetConnection = targetConnection;
         Source = source;
-        Target = target;
+        Target = NpgsqlDataSource.Create(targetConnection);
     }
 
     public static FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
 
     public string SourceConnection { get; }
+
+    /// <summary>The store's connection string with its password (a data source's ConnectionString leaves it out).</summary>
+    public string TargetConnection { get; }
 
     public NpgsqlDataSource Source { get; }
 
@@ -40,12 +44,12 @@ internal sealed class ImportFixture : IAsyncDisposable
     public static async Task<ImportFixture> CreateAsync(PostgresServer postgres, int cases, int eventsPerCase)
     {
         var source = await CcdSourceDatabase.CreateAsync(postgres, cases, eventsPerCase);
-        return new ImportFixture(source, NpgsqlDataSource.Create(source), NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync()));
+        return new ImportFixture(source, NpgsqlDataSource.Create(source), await postgres.CreateDatabaseAsync());
     }
 
     /// <summary>Another empty store importing from the same source.</summary>
     public async Task<ImportFixture> WithNewTargetAsync(PostgresServer postgres) =>
-        new(SourceConnection, NpgsqlDataSource.Create(SourceConnection), NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync()));
+        new(SourceConnection, NpgsqlDataSource.Create(SourceConnection), await postgres.CreateDatabaseAsync());
 
     public Task<ImportSummary> ImportAsync(ImportPhase phase, int batchSize = 500, Action<string>? faultPoint = null, params string[] caseTypes) =>
         new CaseImporter(Target, Source, Time, NullLogger.Instance).RunAsync(

@@ -91,7 +91,7 @@ public sealed class ImportOnCcdDataTests(PostgresServer postgres)
                      {
                          ConfigureServices = builder => builder.AddCcdRuntime(),
                          ConfigureApp = web => web.MapCcdPersistence(),
-                     }, fixture.Target.ConnectionString, new Dictionary<string, string?>
+                     }, fixture.TargetConnection, new Dictionary<string, string?>
                      {
                          ["Ccd:CaseTypes:0:Id"] = "A58", ["Ccd:CaseTypes:0:Jurisdiction"] = "ADOPTION", ["Ccd:CaseTypes:0:Events:0:Id"] = "updateCase",
                      }))
@@ -135,7 +135,7 @@ public sealed class ImportOnCcdDataTests(PostgresServer postgres)
         // On the command line, a case type the service does not declare stops the import before anything is read.
         var host = new CcdHostDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };
         var exit = await CcdHost.RunAsync(["import", "--case-types", "A58", "--source", fixture.SourceConnection, "--APP_ENV=TEST",
-            $"--TEST_DATABASE_URL={fixture.Target.ConnectionString}", $"--Ccd:Auth:SigningKey={TestTokens.SigningKey}"], host);
+            $"--TEST_DATABASE_URL={fixture.TargetConnection}", $"--Ccd:Auth:SigningKey={TestTokens.SigningKey}"], host);
         Assert.Equal(2, exit);
     }
 }

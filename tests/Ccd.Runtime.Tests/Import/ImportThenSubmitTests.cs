@@ -59,7 +59,7 @@ public sealed class ImportThenSubmitTests(PostgresServer postgres)
         {
             ConfigureServices = builder => builder.AddCcdRuntime(),
             ConfigureApp = web => web.MapCcdPersistence(),
-        }, fixture.Target.ConnectionString, CaseTypes());
+        }, fixture.TargetConnection, CaseTypes());
         using var ccd = new CcdApi(app.CreateCcdClient());
         var read = (await ccd.ReadAsync(reference))!;
         var revision = read["revision"]!.GetValue<int>();
