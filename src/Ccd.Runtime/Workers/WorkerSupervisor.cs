@@ -74,14 +74,7 @@ internal sealed partial class WorkerSupervisor : IDisposable
             failures = now - started >= _options.StableAfter ? 1 : failures + 1;
             var pause = Backoff.After(failures, _options.FirstRestartPause, _options.MaxRestartPause);
             WorkerMetrics.RecordRestart(name);
-            if (DatabaseErrors.IsUnavailable(failure))
-            {
-                LogDatabaseUnavailable(name, failure.GetType().Name, failures, pause);
-            }
-            else
-            {
-                LogFailed(failure, name, failures, pause);
-            }
+            Log(name, failure, failures, pause);
 
             // The pause's timer exists before the loop is seen down, so a clock moved by then moves the pause too.
             var restart = Task.Delay(pause, _time, stoppingToken);
@@ -101,8 +94,32 @@ internal sealed partial class WorkerSupervisor : IDisposable
 
     public void Dispose() => WorkerMetrics.Untrack(this);
 
+    private void Log(string name, Exception failure, int failures, TimeSpan pause)
+    {
+        try
+        {
+            if (DatabaseErrors.IsUnavailable(failure))
+            {
+                LogDatabaseUnavailable(name, failure.GetType().Name, failures, pause);
+            }
+            else
+            {
+                LogFailed(failure, name, failures, pause);
+            }
+        }
+#pragma warning disable CA1031 // An exception that cannot even be written (its message throws) must not end the supervisor.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            LogUnprintable(name, ExceptionText.Describe(failure), failures, pause);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Background loop {Loop} failed ({Failures} in a row); it restarts in {Pause}.")]
     private partial void LogFailed(Exception exception, string loop, int failures, TimeSpan pause);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Background loop {Loop} failed ({Error}, {Failures} in a row); it restarts in {Pause}.")]
+    private partial void LogUnprintable(string loop, string error, int failures, TimeSpan pause);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Background loop {Loop} stopped: the database is unavailable ({Error}, {Failures} in a row); it restarts in {Pause}.")]
     private partial void LogDatabaseUnavailable(string loop, string error, int failures, TimeSpan pause);

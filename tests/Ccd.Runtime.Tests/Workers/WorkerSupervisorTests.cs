@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Ccd.Runtime.Workers;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -137,6 +138,45 @@ public sealed class WorkerSupervisorTests
     }
 
     [Fact]
+    public async Task a_loop_failing_with_an_exception_that_cannot_be_printed_is_still_logged_counted_and_restarted()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        var lines = new List<string>();
+        using var logging = LoggerFactory.Create(builder => builder.AddProvider(new PrintingLoggerProvider(lines)));
+        using var supervisor = new WorkerSupervisor(Options, clock, logging.CreateLogger<WorkerSupervisor>());
+        var runs = 0;
+        var started = new SemaphoreSlim(0);
+        using var stop = new CancellationTokenSource();
+
+        var loop = supervisor.RunAsync("unprintable-loop", async token =>
+        {
+            var run = Interlocked.Increment(ref runs);
+            started.Release();
+            if (run == 1)
+            {
+                throw new MessageThrowsException();
+            }
+
+            await Task.Delay(Timeout.Infinite, token);
+        }, stop.Token);
+
+        await started.WaitAsync(Ceiling, Token);
+        await WaitForStatusAsync(supervisor, LoopStatus.Down);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await started.WaitAsync(Ceiling, Token);
+        await WaitForStatusAsync(supervisor, LoopStatus.Running);
+
+        Assert.Equal(1, Assert.Single(supervisor.Snapshot()).TotalRestarts);
+        lock (lines)
+        {
+            Assert.Contains(lines, line => line.Contains("unprintable-loop", StringComparison.Ordinal) && line.Contains("MessageThrowsException", StringComparison.Ordinal));
+        }
+
+        await stop.CancelAsync();
+        await loop.WaitAsync(Ceiling, Token);
+    }
+
+    [Fact]
     public void the_one_back_off_doubles_from_its_first_pause_and_stops_at_its_cap()
     {
         var first = TimeSpan.FromMilliseconds(250);
@@ -184,5 +224,38 @@ public sealed class WorkerSupervisorTests
         });
         listener.Start();
         return listener;
+    }
+}
+
+/// <summary>An exception whose message cannot be read, as a badly written library might throw.</summary>
+internal sealed class MessageThrowsException : Exception
+{
+    public override string Message => throw new InvalidOperationException("no message");
+}
+
+/// <summary>A logger that formats every entry, exception included, as a console logger does.</summary>
+internal sealed class PrintingLoggerProvider(List<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new PrintingLogger(lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class PrintingLogger(List<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var line = formatter(state, exception) + (exception is null ? "" : " " + exception);
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+        }
     }
 }
