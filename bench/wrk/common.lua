@@ -25,9 +25,9 @@ function common.delay()
 end
 
 -- One machine-readable line bench/run parses.
-function common.report(summary, latency)
+function common.report(summary, latency, extra)
   io.write(string.format('WRK_JSON {"requests":%d,"duration_us":%d,"rps":%.1f,"non_2xx":%d,"socket_errors":%d,' ..
-    '"p50_ms":%.2f,"p95_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f}\n',
+    '"p50_ms":%.2f,"p95_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f' .. (extra or "") .. '}\n',
     summary.requests, summary.duration, summary.requests / (summary.duration / 1e6), summary.errors.status,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))

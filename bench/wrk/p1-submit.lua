@@ -1,6 +1,8 @@
 -- P1: update events over HTTP as CCD sends them. Each request is a fresh idempotency key and a realistic body
 -- (case_details_before + proposed case_details with a changed blob). Thread t of T takes case numbers
 -- first+t, first+t+T, ... so every case is updated once per run and its version is the seeded P1_VERSION (default 1).
+-- P1_COUNT is how many fresh cases bench/run gave the run: a thread that has used its share stops, so a machine
+-- faster than bench/run expected never updates a case twice (the run then reports "capped").
 local common = require "common"
 local counter = 0
 local threads = {}
@@ -39,10 +41,18 @@ function init(args)
   nthreads = tonumber(os.getenv("P1_THREADS") or "2")
   user_token = os.getenv("USER_TOKEN")
   s2s_token = os.getenv("S2S_TOKEN")
+  share = math.floor(tonumber(os.getenv("P1_COUNT") or "1000000000") / nthreads)
+  capped = false
   math.randomseed(os.time() + tid * 7919)
 end
 
 function request()
+  if counter >= share then
+    -- Out of fresh cases: stop this thread; the request it must still return is a harmless probe.
+    capped = true
+    wrk.thread:stop()
+    return wrk.format("GET", "/health/live")
+  end
   local n = first + tid + counter * nthreads
   counter = counter + 1
   local ref = common.luhn_ref(n)
@@ -60,7 +70,9 @@ function request()
 end
 
 function done(summary, latency, requests)
-  common.report(summary, latency)
+  local any = false
+  for _, thread in ipairs(threads) do any = any or thread:get("capped") end
+  common.report(summary, latency, any and ',"capped":true' or "")
 end
 
 if tonumber(os.getenv("PACE_MS") or "0") > 0 then delay = common.delay end
