@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Build chatter goes to stderr, so that `TOKEN=$(scripts/run.sh dev-token ...)` captures the token alone.
-scripts/install-prerequisites.sh 1>&2
+scripts/install-prerequisites.sh serve 1>&2
 dotnet build src/Adoption.Service -c Release -nologo -v q -clp:ErrorsOnly 1>&2
 exec dotnet src/Adoption.Service/bin/Release/net10.0/Adoption.Service.dll "$@"

@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-scripts/install-prerequisites.sh || exit 1
+scripts/install-prerequisites.sh test || exit 1
 
 results=$(mktemp -d /tmp/ccd-test-results.XXXXXX)
 trap 'rm -rf "$results"' EXIT
