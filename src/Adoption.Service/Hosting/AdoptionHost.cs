@@ -1,3 +1,4 @@
+using Adoption.Service.ApiReference;
 using Adoption.Service.Assignments;
 using Adoption.Service.Audit;
 using Adoption.Service.Cases;
@@ -41,13 +42,13 @@ public static class AdoptionHost
         builder.Services.AddSingleton(HearingOptions.Read(builder.Configuration));
         builder.Services.AddSingleton<HearingDateRule>();
         builder.Services.AddSingleton<INotificationSender, TableNotificationSender>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiDocument();
     }
 
     private static void ConfigureApp(WebApplication app)
     {
         app.MapCcdPersistence();
-        app.MapOpenApi().AllowAnonymous();
+        app.MapApiReference();
         var api = app.MapGroup("/api").RequireCcdUser();
         api.MapCourtEndpoints();
         api.MapCaseEndpoints();

@@ -28,10 +28,14 @@ public static class CallbackEndpoints
             .RequireAuthorization(CcdAuthentication.PersistencePolicy)
             .WithTags("ccd-callbacks");
         group.MapPost("/about-to-start", AboutToStartAsync)
+            .WithName("AboutToStartCallback")
+            .WithSummary("CCD's about-to-start callback: the case data an event starts with.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPost("/mid-event", MidEventAsync)
+            .WithName("MidEventCallback")
+            .WithSummary("CCD's mid-event callback for one page of an event (the page query parameter).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
