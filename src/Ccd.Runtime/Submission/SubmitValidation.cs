@@ -108,6 +108,11 @@ internal static class SubmitValidation
             throw ProblemException.BadRequest("case_details_before.id", "case_details_before.id differs from case_details.id.");
         }
 
+        if (request.InternalCaseId is <= 0)
+        {
+            throw ProblemException.BadRequest("internal_case_id", $"internal_case_id must be a positive number (CCD's case ids are); it is {request.InternalCaseId}.");
+        }
+
         var eventDetailsOut = new CcdEventDetails(caseTypeId, definition.Id, eventDetails.EventName ?? definition.Name, eventDetails.Summary, eventDetails.Description);
         return new ValidSubmit(request, caseType, definition, reference, isCreate, details.State, classification, details.CaseData ?? [],
             eventDetailsOut, Fingerprint(reference, caseTypeId, definition.Id));
