@@ -23,6 +23,8 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
         WHERE i.case_type_id = @case_type AND i.reference > @after ORDER BY i.reference LIMIT @limit
         """;
 
+    private long _started;
+
     private readonly CaseWritePipeline _pipeline = pipeline ?? new CaseWritePipeline(target, time, new CaseGate(), Options.Create(new SubmissionOptions()));
 
     // Arbitrary constant shared by every replica: "ccd-impo". Only one import runs against a store at a time.
@@ -32,6 +34,7 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         var clock = Stopwatch.StartNew();
+        _started = time.GetTimestamp();
         await using var lockConnection = await target.OpenConnectionAsync(cancellationToken);
         await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", lockConnection))
         {
@@ -100,6 +103,7 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
                 return;
             }
 
+            StopAtCeiling(options, caseType);
             progress.Report(caseType, "preload", state.CasesCopied, total);
             await using var reading = await source.OpenConnectionAsync(cancellationToken);
             await using var snapshot = await reading.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
@@ -161,6 +165,7 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
                 total = await SourceScalarAsync(SourceQueries.CountEventsAboveSql, caseType, state.HighWaterMark, cancellationToken);
             }
 
+            StopAtCeiling(options, caseType);
             progress.Report(caseType, "cutover", done, total);
             await using var reading = await source.OpenConnectionAsync(cancellationToken);
             await using var snapshot = await reading.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
@@ -327,6 +332,16 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
             var named = string.Join(", ", references.Order().Take(5)) + (references.Count > 5 ? ", ..." : "");
             throw new ImportException($"The store refused a batch of {caseType} case(s) {named}: {exception.MessageText}" +
                                       (exception.ConstraintName is { } constraint ? $" ({constraint})" : ""));
+        }
+    }
+
+    // Between batches only: everything before has committed with its progress, so the next run resumes there.
+    private void StopAtCeiling(ImportOptions options, string caseType)
+    {
+        if (options.MaxRunTime is { } ceiling && time.GetElapsedTime(_started) >= ceiling)
+        {
+            throw new ImportException(
+                $"Stopped at the run-time ceiling (--max-run-time {ceiling:c}) before the next batch of {caseType}; every batch so far is committed: run the same command again to resume.");
         }
     }
 

@@ -22,6 +22,7 @@ internal static class ImportCommand
         var sourceOption = new Option<string?>("--source") { Description = $"The CCD database (postgres:// URL or connection string); default ${SourceDatabase.Variable}." };
         var phase = new Option<ImportPhase>("--phase") { Description = "preload (CCD still owns the cases), cutover (CCD stopped), or all.", DefaultValueFactory = _ => ImportPhase.All };
         var batchSize = new Option<int>("--batch-size") { Description = "Cases per preload batch, events per cutover batch.", DefaultValueFactory = _ => 500 };
+        var maxRunTime = new Option<TimeSpan?>("--max-run-time") { Description = "Stop after the batch that ends past this time (hh:mm:ss); run again to resume." };
         var verify = new Option<bool>("--verify") { Description = "Copy nothing: compare counts and every case's content and history between CCD and this store." };
         var command = new Command("import", "Copy cases and their history from a central CCD database (preload, then cutover).")
         {
@@ -31,6 +32,7 @@ internal static class ImportCommand
         command.Options.Add(sourceOption);
         command.Options.Add(phase);
         command.Options.Add(batchSize);
+        command.Options.Add(maxRunTime);
         command.Options.Add(verify);
         command.SetAction((parseResult, cancellationToken) => context.RunAsync(parseResult, async (app, token) =>
         {
@@ -60,6 +62,7 @@ internal static class ImportCommand
                         CaseTypes = types,
                         Phase = parseResult.GetValue(phase),
                         BatchSize = parseResult.GetValue(batchSize),
+                        MaxRunTime = parseResult.GetValue(maxRunTime),
                     }, token);
             }
             catch (ImportException exception)

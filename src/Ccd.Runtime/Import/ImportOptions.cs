@@ -23,6 +23,9 @@ internal sealed class ImportOptions
     /// <summary>Cases per preload batch, events per cutover batch; each batch is one target transaction.</summary>
     public int BatchSize { get; init; } = 500;
 
+    /// <summary>A run stops after the batch that ends past this much time (measured on the application clock); null: none.</summary>
+    public TimeSpan? MaxRunTime { get; init; }
+
     /// <summary>
     /// Called at named points of the run (<see cref="ImportFaultPoint"/>) so tests can stop it exactly there, as a
     /// crash would, without killing a process; null in production.

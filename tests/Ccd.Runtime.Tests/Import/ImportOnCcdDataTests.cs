@@ -119,6 +119,27 @@ public sealed class ImportOnCcdDataTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task a_run_stops_at_its_run_time_ceiling_between_batches_and_the_next_run_resumes_there()
+    {
+        await using var fixture = await ImportFixture.CreateAsync(postgres, cases: 40, eventsPerCase: 2);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
+        var importer = new CaseImporter(fixture.Target, fixture.Source, time, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var options = new ImportOptions
+        {
+            CaseTypes = ["A58"], Phase = ImportPhase.Preload, BatchSize = 5, MaxRunTime = TimeSpan.FromMinutes(1),
+            // Each batch takes 40 s of the application clock.
+            FaultPoint = point => time.Advance(point == ImportFaultPoint.BetweenPreloadBatches ? TimeSpan.FromSeconds(40) : TimeSpan.Zero),
+        };
+
+        var stopped = await Assert.ThrowsAsync<ImportException>(() => importer.RunAsync(options, NoImportProgress.Instance, TestContext.Current.CancellationToken));
+
+        Assert.Contains("run-time ceiling", stopped.Message, StringComparison.Ordinal);
+        Assert.Equal(10L, await ImportFixture.ScalarAsync<long>(fixture.Target, "SELECT cases_copied FROM ccd.data_migration_progress WHERE case_type_id = 'A58'"));
+        await importer.RunAsync(new ImportOptions { CaseTypes = ["A58"], Phase = ImportPhase.All, BatchSize = 5 }, NoImportProgress.Instance, TestContext.Current.CancellationToken);
+        Assert.True((await fixture.VerifyAsync("A58")).Single().Passed);
+    }
+
+    [Fact]
     public async Task an_unknown_case_type_is_refused_naming_it_and_a_row_the_store_refuses_names_its_case()
     {
         await using var fixture = await ImportFixture.CreateAsync(postgres, cases: 10, eventsPerCase: 2);
