@@ -70,7 +70,7 @@ internal static class AssignmentWrites
             view = GetCase.ReadAssignment(reader);
         }
 
-        await AuditLog.AppendAsync(write.Connection, write.Transaction, new AuditEntry(
+        await AuditLog.AppendAsync(write, new AuditEntry(
             write.Now, write.Caller.Id, "assignment.created", "assignment", view.Id, caseId,
             new Dictionary<string, object?> { ["userId"] = userId, ["role"] = role }), write.CancellationToken);
         return view;
@@ -96,7 +96,7 @@ internal static class AssignmentWrites
 
         var details = new Dictionary<string, object?> { ["userId"] = reader.GetString(0), ["role"] = reader.GetString(1) };
         await reader.DisposeAsync();
-        await AuditLog.AppendAsync(write.Connection, write.Transaction,
+        await AuditLog.AppendAsync(write,
             new AuditEntry(write.Now, write.Caller.Id, "assignment.revoked", "assignment", assignmentId, caseId, details), write.CancellationToken);
     }
 }

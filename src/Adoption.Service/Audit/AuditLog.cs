@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Adoption.Service.CaseType;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,9 +12,13 @@ namespace Adoption.Service.Audit;
 internal static class AuditLog
 {
     private const string InsertSql = """
-        INSERT INTO adoption.audit_log (id, at, actor, action, entity, entity_id, case_id, details)
-        VALUES (@id, @at, @actor, @action, @entity, @entity_id, @case_id, @details)
+        INSERT INTO adoption.audit_log (id, at, actor, on_behalf_of, action, entity, entity_id, case_id, details)
+        VALUES (@id, @at, @actor, @on_behalf_of, @action, @entity, @entity_id, @case_id, @details)
         """;
+
+    /// <summary>Appends <paramref name="entry"/> inside <paramref name="write"/>, naming the user it acts for, if any, next to its actor.</summary>
+    public static Task AppendAsync(AdoptionWriteContext write, AuditEntry entry, CancellationToken cancellationToken) =>
+        AppendAsync(write.Connection, write.Transaction, entry with { OnBehalfOf = write.Event.OnBehalfOf?.Id }, cancellationToken);
 
     public static async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditEntry entry, CancellationToken cancellationToken)
     {
@@ -21,6 +26,7 @@ internal static class AuditLog
         command.Parameters.AddWithValue("id", Guid.CreateVersion7());
         command.Parameters.AddWithValue("at", NpgsqlDbType.Timestamp, entry.At);
         command.Parameters.AddWithValue("actor", entry.Actor);
+        command.Parameters.AddWithValue("on_behalf_of", NpgsqlDbType.Varchar, (object?)entry.OnBehalfOf ?? DBNull.Value);
         command.Parameters.AddWithValue("action", entry.Action);
         command.Parameters.AddWithValue("entity", entry.Entity);
         command.Parameters.AddWithValue("entity_id", entry.EntityId);
@@ -30,8 +36,12 @@ internal static class AuditLog
     }
 }
 
-/// <summary>One audit row: who did what to which entity of which case, with the changed values.</summary>
-internal sealed record AuditEntry(DateTime At, string Actor, string Action, string Entity, Guid EntityId, Guid CaseId, IReadOnlyDictionary<string, object?> Details);
+/// <summary>One audit row: who did what (and for whom) to which entity of which case, with the changed values.</summary>
+internal sealed record AuditEntry(DateTime At, string Actor, string Action, string Entity, Guid EntityId, Guid CaseId, IReadOnlyDictionary<string, object?> Details)
+{
+    /// <summary>The user the actor acted for, when the write was done on someone's behalf.</summary>
+    public string? OnBehalfOf { get; init; }
+}
 
 internal static class AuditJson
 {

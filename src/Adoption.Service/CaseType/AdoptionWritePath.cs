@@ -22,7 +22,7 @@ internal sealed class AdoptionWritePath(ICcdEventSubmitter submitter)
             var adoption = new AdoptionWriteContext(
                 context.Connection, context.Transaction, context.Reference, UtcClock.Truncate(context.Now), write.Caller, context, cancellationToken);
             result = await body(adoption);
-            return new ServiceEventOutcome { State = adoption.NewState, RemoveCase = adoption.RemoveCase };
+            return new ServiceEventOutcome { State = adoption.NewState, RemoveCase = adoption.RemoveCase, Unchanged = adoption.Unchanged };
         }, cancellationToken);
 
         // The body refuses by throwing a problem, never with errors, so a refused outcome is a broken invariant.
@@ -58,6 +58,9 @@ internal sealed record AdoptionWriteContext(
 {
     /// <summary>The case's status after the write, when the write sets it (a create or a status change): the A58 state.</summary>
     public string? NewState { get; set; }
+
+    /// <summary>True when the write found nothing to change (a no-op patch): no event is written.</summary>
+    public bool Unchanged { get; set; }
 
     /// <summary>True when the write removes the case from CCD's view (a soft delete); the runtime does the removal.</summary>
     public bool RemoveCase { get; set; }

@@ -73,7 +73,7 @@ internal static class ChangeStatus
             details[HearingDateRule.Field] = hearingDate is { } listed ? HearingDateRule.Format(listed) : null;
         }
 
-        await AuditLog.AppendAsync(write.Connection, write.Transaction, new AuditEntry(
+        await AuditLog.AppendAsync(write, new AuditEntry(
             write.Now, write.Caller.Id, "case.status-changed", "case", id, id, details), write.CancellationToken);
         if (target == CaseStatus.Hearing)
         {

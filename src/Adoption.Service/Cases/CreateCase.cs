@@ -98,7 +98,7 @@ internal static class CreateCase
             created = CaseRecord.Read(reader);
         }
 
-        await AuditLog.AppendAsync(write.Connection, write.Transaction, new AuditEntry(
+        await AuditLog.AppendAsync(write, new AuditEntry(
             write.Now, write.Caller.Id, "case.created", "case", created.Id, created.Id,
             new Dictionary<string, object?>
             {

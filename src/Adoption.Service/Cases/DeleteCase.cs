@@ -36,7 +36,7 @@ internal static class DeleteCase
             await delete.ExecuteNonQueryAsync(write.CancellationToken);
         }
 
-        await AuditLog.AppendAsync(write.Connection, write.Transaction, new AuditEntry(
+        await AuditLog.AppendAsync(write, new AuditEntry(
             write.Now, write.Caller.Id, "case.deleted", "case", id, id,
             new Dictionary<string, object?> { ["caseNumber"] = locked.Case.CaseNumber, ["version"] = expectedVersion }), write.CancellationToken);
 

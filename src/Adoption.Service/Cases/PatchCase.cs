@@ -89,7 +89,8 @@ internal static class PatchCase
         var changes = Changes(locked.Case, next);
         if (changes.Count == 0)
         {
-            return locked.Case; // nothing to change: no new version, no audit row
+            write.Unchanged = true;
+            return locked.Case; // nothing to change: no new version, no audit row, no event
         }
 
         CaseRecord updated;
@@ -108,7 +109,7 @@ internal static class PatchCase
             updated = CaseRecord.Read(reader);
         }
 
-        await AuditLog.AppendAsync(write.Connection, write.Transaction,
+        await AuditLog.AppendAsync(write,
             new AuditEntry(write.Now, write.Caller.Id, "case.updated", "case", id, id, changes), write.CancellationToken);
         return updated;
     }

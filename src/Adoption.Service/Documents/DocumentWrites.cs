@@ -80,7 +80,7 @@ internal static class DocumentWrites
             added = DocumentRecord.Read(reader);
         }
 
-        await AuditLog.AppendAsync(write.Connection, write.Transaction, new AuditEntry(
+        await AuditLog.AppendAsync(write, new AuditEntry(
             write.Now, write.Caller.Id, "document.added", "document", added.Id, caseId,
             new Dictionary<string, object?> { ["fileName"] = fileName, ["contentType"] = contentType, ["sizeBytes"] = size }), write.CancellationToken);
         return added;
@@ -121,7 +121,7 @@ internal static class DocumentWrites
             updated = DocumentRecord.Read(reader);
         }
 
-        await AuditLog.AppendAsync(write.Connection, write.Transaction, new AuditEntry(
+        await AuditLog.AppendAsync(write, new AuditEntry(
             write.Now, write.Caller.Id, "document.updated", "document", documentId, caseId,
             patch.ToDictionary(member => member.Key, member => (object?)member.Value?.ToJsonString())), write.CancellationToken);
         return updated;
@@ -137,7 +137,7 @@ internal static class DocumentWrites
             await delete.ExecuteNonQueryAsync(write.CancellationToken);
         }
 
-        await AuditLog.AppendAsync(write.Connection, write.Transaction, new AuditEntry(
+        await AuditLog.AppendAsync(write, new AuditEntry(
             write.Now, write.Caller.Id, "document.deleted", "document", documentId, caseId,
             new Dictionary<string, object?> { ["fileName"] = current.FileName }), write.CancellationToken);
     }

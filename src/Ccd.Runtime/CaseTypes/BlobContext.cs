@@ -5,14 +5,18 @@ namespace Ccd.Runtime.CaseTypes;
 /// <summary>What an <see cref="IBlobHandler"/> gets: the classic about-to-submit input, as JSON.</summary>
 public sealed class BlobContext : EventContext
 {
-    internal BlobContext(EventContextCore core, JsonObject? before, string? stateBefore, JsonObject data, string proposedState)
+    internal BlobContext(EventContextCore core, JsonObject? before, string? stateBefore, JsonObject data, string proposedState, JsonObject? stored)
         : base(core)
     {
+        Stored = stored;
         Before = before;
         StateBefore = stateBefore;
         Data = data;
         ProposedState = proposedState;
     }
+
+    /// <summary>The case data as stored now (loaded under the case lock, rendered); null on create.</summary>
+    public JsonObject? Stored { get; }
 
     /// <summary>The case data before the event (<c>case_details_before.case_data</c>); null on create.</summary>
     public JsonObject? Before { get; }

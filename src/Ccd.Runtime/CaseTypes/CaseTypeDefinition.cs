@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ccd.Runtime.Persistence;
 using Npgsql;
 
 namespace Ccd.Runtime.CaseTypes;
@@ -40,8 +41,14 @@ internal abstract class CaseTypeDefinition
     /// <summary>The state's declared label, else its id.</summary>
     public abstract string StateName(string state);
 
-    /// <summary>Renders <c>case_data</c> as CCD sees it (the case view).</summary>
-    public abstract ValueTask<JsonObject> RenderAsync(
+    /// <summary>Renders <c>case_data</c> as CCD sees it: the case view, carrying the stored blob's reserved TTL.</summary>
+    public async ValueTask<JsonObject> RenderAsync(
+        IServiceProvider services, long reference, string state, JsonObject blob,
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>
+        ReservedTtl.Overlay(await RenderViewAsync(services, reference, state, blob, connection, transaction, cancellationToken), blob);
+
+    /// <summary>Renders <c>case_data</c> with the case type's view.</summary>
+    protected abstract ValueTask<JsonObject> RenderViewAsync(
         IServiceProvider services, long reference, string state, JsonObject blob,
         NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken);
 

@@ -16,7 +16,7 @@ internal sealed class ConfiguredCaseType(string id, string jurisdiction, string?
 
     public override string StateName(string state) => state;
 
-    public override ValueTask<JsonObject> RenderAsync(
+    protected override ValueTask<JsonObject> RenderViewAsync(
         IServiceProvider services, long reference, string state, JsonObject blob,
         NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>
         ValueTask.FromResult(blob);

@@ -49,6 +49,7 @@ internal static class ConfiguredCaseTypes
                     Name = string.IsNullOrWhiteSpace(e.Name) ? e.Id.Trim() : e.Name,
                     Publish = e.Publish || fields.Count > 0,
                     Additive = e.Additive,
+                    NonConcurrent = e.NonConcurrent,
                     PublishedFields = fields,
                 });
             }
@@ -88,6 +89,8 @@ internal static class ConfiguredCaseTypes
         public bool Publish { get; set; }
 
         public bool Additive { get; set; }
+
+        public bool NonConcurrent { get; set; }
 
         public List<FieldSettings> PublishedFields { get; set; } = [];
     }

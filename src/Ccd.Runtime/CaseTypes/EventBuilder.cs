@@ -13,6 +13,7 @@ public sealed class EventBuilder<TCase, TState>
     private string? _name;
     private bool _publish;
     private bool _additive;
+    private bool? _nonConcurrent;
     private HandlerKind _kind;
     private Type? _handler;
     private Type? _aboutToStart;
@@ -78,6 +79,18 @@ public sealed class EventBuilder<TCase, TState>
         return this;
     }
 
+    /// <summary>
+    /// Declares whether the event may interleave with others. A non-concurrent event is refused with 409 when any
+    /// event committed after the revision its user started from (<c>start_revision</c>), such as one that writes back
+    /// a whole collection edited in CCD's UI. Events with a blob handler are non-concurrent unless declared otherwise:
+    /// their about-to-submit code assumed CCD's own serialisation.
+    /// </summary>
+    public EventBuilder<TCase, TState> NonConcurrent(bool nonConcurrent = true)
+    {
+        _nonConcurrent = nonConcurrent;
+        return this;
+    }
+
     /// <summary>Answers CCD's about-to-start callback for this event with <typeparamref name="THandler"/>.</summary>
     public EventBuilder<TCase, TState> AboutToStart<THandler>()
         where THandler : class, Callbacks.ICallbackHandler
@@ -101,6 +114,7 @@ public sealed class EventBuilder<TCase, TState>
         Name = _name ?? _id,
         Publish = _publish,
         Additive = _additive,
+        NonConcurrent = _nonConcurrent ?? _kind == HandlerKind.Blob,
         PublishedFields = _publishedFields.ToArray(),
         HandlerKind = _kind,
         HandlerType = _handler,

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ccd.Runtime.Authentication;
+using Ccd.Runtime.Submission;
 using Npgsql;
 
 namespace Ccd.Runtime.CaseTypes;
@@ -19,6 +20,7 @@ public abstract class EventContext
         IsCreate = core.IsCreate;
         Event = core.Event;
         User = core.User;
+        OnBehalfOf = core.OnBehalfOf;
         Connection = core.Connection;
         Transaction = core.Transaction;
         Now = core.Now;
@@ -35,10 +37,16 @@ public abstract class EventContext
     public CcdEventDetails Event { get; }
 
     /// <summary>
-    /// The user the event is recorded for: the on-behalf-of user when CCD submits by proxy, else the caller. Roles
-    /// and courts are always the authenticated caller's, whose authority the event runs under.
+    /// The authenticated caller (or the system identity for a job's event), whose authority the event runs under:
+    /// access decisions use this user's id, roles and courts.
     /// </summary>
     public CcdUser User { get; }
+
+    /// <summary>
+    /// The user the caller acts for, when CCD submits by proxy (<c>event_details.proxied_by</c>) or a service event
+    /// names one; null otherwise. History records this user as the event's user and <see cref="User"/> as <c>proxied_by</c>.
+    /// </summary>
+    public EventUser? OnBehalfOf { get; }
 
     /// <summary>The event's open connection.</summary>
     public NpgsqlConnection Connection { get; }
@@ -75,6 +83,7 @@ internal sealed record EventContextCore(
     bool IsCreate,
     CcdEventDetails Event,
     CcdUser User,
+    EventUser? OnBehalfOf,
     NpgsqlConnection Connection,
     NpgsqlTransaction Transaction,
     DateTime Now,

@@ -53,8 +53,14 @@ internal sealed class EventDefinition
 
     public bool Publish { get; init; }
 
-    /// <summary>Never conflicts on a stale version (such as adding a note).</summary>
+    /// <summary>
+    /// Never conflicts on a stale version (such as adding a note): only what it changed relative to CCD's
+    /// <c>case_details_before</c> is applied to the stored case (see <see cref="Submission.StaleEventRules"/>).
+    /// </summary>
     public bool Additive { get; init; }
+
+    /// <summary>Refused with 409 when any event committed after the submit's <c>start_revision</c>.</summary>
+    public bool NonConcurrent { get; init; }
 
     public IReadOnlyList<PublishedField> PublishedFields { get; init; } = [];
 

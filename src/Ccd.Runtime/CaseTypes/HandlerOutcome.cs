@@ -2,14 +2,18 @@ using System.Text.Json.Nodes;
 
 namespace Ccd.Runtime.CaseTypes;
 
-/// <summary>What a submission gives a case type's handler.</summary>
+/// <summary>
+/// What a submission gives a case type's handler: CCD's before and proposal (rebased onto the stored case for an
+/// additive event), and the case as the pipeline loaded it under the lock, rendered (<see cref="Current"/>).
+/// </summary>
 internal sealed record HandlerInput(
     EventContextCore Core,
     JsonObject? Before,
     string? StateBefore,
     JsonObject Proposed,
     string ProposedState,
-    JsonObject StoredBlob);
+    JsonObject StoredBlob,
+    JsonObject? Current);
 
 /// <summary>What the handler decided, in one shape for both styles.</summary>
 internal sealed record HandlerOutcome(EventResult Result, string State, JsonObject Blob)

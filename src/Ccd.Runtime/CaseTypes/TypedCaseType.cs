@@ -35,7 +35,7 @@ internal sealed class TypedCaseType<TCase, TState> : CaseTypeDefinition
 
     public override string StateName(string state) => _labels.GetValueOrDefault(state, state);
 
-    public override async ValueTask<JsonObject> RenderAsync(
+    protected override async ValueTask<JsonObject> RenderViewAsync(
         IServiceProvider services, long reference, string state, JsonObject blob,
         NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
@@ -67,7 +67,8 @@ internal sealed class TypedCaseType<TCase, TState> : CaseTypeDefinition
                     input.Before is null ? null : Read(input.Before, "case_details_before.case_data"),
                     input.StateBefore is not null && _states.TryGetValue(input.StateBefore, out var before) ? before : null,
                     Read(input.Proposed, "case_details.case_data"),
-                    _states[input.ProposedState]);
+                    _states[input.ProposedState],
+                    input.Current is null ? null : Read(input.Current, "stored case"));
                 var result = await handler.SubmitAsync(context, cancellationToken);
                 return result.Refused
                     ? HandlerOutcome.Refused(result, input)
@@ -75,7 +76,7 @@ internal sealed class TypedCaseType<TCase, TState> : CaseTypeDefinition
             case HandlerKind.Blob:
                 var blobHandler = (IBlobHandler)services.GetRequiredService(definition.HandlerType!);
                 var blobResult = await blobHandler.HandleAsync(
-                    new BlobContext(input.Core, input.Before, input.StateBefore, input.Proposed, input.ProposedState), cancellationToken);
+                    new BlobContext(input.Core, input.Before, input.StateBefore, input.Proposed, input.ProposedState, input.Current?.DeepClone().AsObject()), cancellationToken);
                 if (blobResult.Refused)
                 {
                     return HandlerOutcome.Refused(blobResult, input);

@@ -26,6 +26,12 @@ internal static class PersistenceRegistration
             throw new CcdStartupException($"{SubmissionOptions.SectionName}:{nameof(SubmissionOptions.TimeoutSeconds)} must be between 1 and 600 seconds.");
         }
 
+        var systemUser = submission.GetSection(nameof(SubmissionOptions.SystemUser));
+        if (systemUser[nameof(SystemUserOptions.Id)] is { Length: > 64 })
+        {
+            throw new CcdStartupException($"{SubmissionOptions.SectionName}:SystemUser:Id must be at most 64 characters.");
+        }
+
         services.AddOptions<SubmissionOptions>().Bind(submission);
         services.AddSingleton<CaseGate>();
         services.AddSingleton<CaseWritePipeline>();

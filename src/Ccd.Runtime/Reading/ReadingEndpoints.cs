@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Data;
 using System.Text.Json;
 using Ccd.Runtime.CaseTypes;
 using Ccd.Runtime.Persistence;
@@ -37,10 +38,13 @@ internal static class ReadingEndpoints
             if (references.Length > 0)
             {
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                foreach (var stored in await LoadAsync(connection, references, cancellationToken))
+                // One snapshot for the row and whatever the case view reads, so version, revision, state and the
+                // rendered data all come from the same commit.
+                await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+                foreach (var stored in await LoadAsync(connection, snapshot, references, cancellationToken))
                 {
                     var rendered = catalog.TryGet(stored.CaseTypeId, out var caseType)
-                        ? await caseType.RenderAsync(context.RequestServices, stored.Reference, stored.State, stored.Data, connection, null, cancellationToken)
+                        ? await caseType.RenderAsync(context.RequestServices, stored.Reference, stored.State, stored.Data, connection, snapshot, cancellationToken)
                         : stored.Data; // a case type no longer declared: CCD still gets its blob rather than an error
                     writer.WriteStartObject();
                     writer.WritePropertyName("case_details");
@@ -63,9 +67,9 @@ internal static class ReadingEndpoints
             .Distinct()
             .ToArray();
 
-    private static async Task<List<StoredCase>> LoadAsync(NpgsqlConnection connection, long[] references, CancellationToken cancellationToken)
+    private static async Task<List<StoredCase>> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction snapshot, long[] references, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(ReadSql, connection);
+        await using var command = new NpgsqlCommand(ReadSql, connection, snapshot);
         command.Parameters.Add(new NpgsqlParameter<long[]>("references", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = references });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var cases = new List<StoredCase>(references.Length);

@@ -81,18 +81,26 @@ internal sealed class CcdSubmission(NpgsqlDataSource dataSource, CaseTypeCatalog
             return SubmitAnswer.Refusal(new RuntimeRefusal(EventCommit.RevisionsExhausted));
         }
 
-        var (user, proxiedBy) = Actors(request.Raw.EventDetails!, authenticated);
+        var details = request.Raw.EventDetails!;
+        var onBehalfOf = string.IsNullOrWhiteSpace(details.ProxiedBy)
+            ? null
+            : new EventUser(details.ProxiedBy, details.ProxiedByFirstName ?? string.Empty, details.ProxiedByLastName ?? string.Empty);
+        var (user, proxiedBy) = HistoryUser.Of(authenticated, onBehalfOf);
         var jobs = new List<PendingJob>();
         var core = new EventContextCore(
-            request.Reference, existing is null, request.Details,
-            new CcdUser(user.Id, user.FirstName, user.LastName, authenticated.Roles, authenticated.Courts),
-            write.Connection, write.Transaction, write.Now, jobs);
+            request.Reference, existing is null, request.Details, authenticated, onBehalfOf, write.Connection, write.Transaction, write.Now, jobs);
         var cancellationToken = write.CancellationToken;
+        await StaleEventRules.CheckNotInterleavedAsync(write, request);
         var renderedBefore = existing is null
             ? null
             : await request.CaseType.RenderAsync(services, existing.Reference, existing.State, existing.Data, write.Connection, write.Transaction, cancellationToken);
+        var (ttl, resolvedTtl) = StaleEventRules.DecideTtl(request, existing);
+        var (proposed, proposedState, classification) = request.Event.Additive && existing is not null
+            ? StaleEventRules.Rebase(request, existing, renderedBefore!)
+            : (request.Proposed, request.ProposedState, request.Classification);
         var outcome = await request.CaseType.HandleAsync(services, request.Event, new HandlerInput(
-            core, request.Raw.CaseDetailsBefore?.CaseData, existing?.State, request.Proposed, request.ProposedState, existing?.Data ?? []), cancellationToken);
+            core, request.Raw.CaseDetailsBefore?.CaseData, existing?.State, ReservedTtl.With(proposed, ttl), proposedState, existing?.Data ?? [], renderedBefore),
+            cancellationToken);
         var result = outcome.Result;
         if (result.Refused)
         {
@@ -112,9 +120,9 @@ internal sealed class CcdSubmission(NpgsqlDataSource dataSource, CaseTypeCatalog
             Existing = existing,
             RenderedBefore = renderedBefore,
             State = outcome.State,
-            Classification = result.SecurityClassification ?? request.Classification,
-            ResolvedTtl = request.Raw.ResolvedTtl,
-            Blob = outcome.Blob,
+            Classification = result.SecurityClassification ?? classification,
+            ResolvedTtl = resolvedTtl,
+            Blob = ReservedTtl.With(outcome.Blob, ttl), // whatever the handler did to it
             InternalId = request.Raw.InternalCaseId,
             SupplementaryOnCreate = request.Raw.CaseDetails!.SupplementaryData ?? [],
             ExpectedVersion = request.Event.Additive ? null : request.Raw.CaseDetails.Version,
@@ -133,17 +141,5 @@ internal sealed class CcdSubmission(NpgsqlDataSource dataSource, CaseTypeCatalog
         byte[]? body = null;
         await write.WriteEventAsync(plan, services, prepared => body = SubmitAnswer.SuccessBody(prepared, confirmation));
         return new SubmitAnswer(201, body!, existing is null ? "created" : "updated");
-    }
-
-    /// <summary>
-    /// Who the history names. On a proxied submit CCD names the on-behalf-of user in <c>proxied_by*</c>; history
-    /// records that user in <c>user_*</c> and the authenticated caller in <c>proxied_by*</c>.
-    /// </summary>
-    private static (HistoryUser User, HistoryUser? ProxiedBy) Actors(EventDetailsInput details, CcdUser authenticated)
-    {
-        var caller = new HistoryUser(authenticated.Id, authenticated.FirstName, authenticated.LastName);
-        return string.IsNullOrWhiteSpace(details.ProxiedBy)
-            ? (caller, null)
-            : (new HistoryUser(details.ProxiedBy, details.ProxiedByFirstName ?? string.Empty, details.ProxiedByLastName ?? string.Empty), caller);
     }
 }

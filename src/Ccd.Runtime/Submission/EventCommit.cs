@@ -55,13 +55,14 @@ internal static class EventCommit
             return new Prepared(created, rendered, BlobChanged: true, SupplementaryChanged: true);
         }
 
-        // What CCD sees changed: the rendering (compared as JSON values, so key order and spacing do not count), the
-        // state, the classification or the TTL. Only such a change moves the version, and only it can conflict.
+        // What CCD sees changed: the rendering (compared as JSON values, so key order and spacing do not count, and
+        // without the reserved data.TTL), the state, the classification or the resolved TTL. Only such a change moves
+        // the version, and only it can conflict.
         var stateChanged = !string.Equals(existing.State, plan.State, StringComparison.Ordinal);
         var changed = stateChanged
             || existing.Classification != plan.Classification
             || existing.ResolvedTtl != plan.ResolvedTtl
-            || !JsonNode.DeepEquals(plan.RenderedBefore, rendered);
+            || !ReservedTtl.EqualIgnoringTtl(plan.RenderedBefore, rendered);
         if (changed && plan.ExpectedVersion is { } expected && expected != existing.Version)
         {
             throw ProblemException.Conflict(

@@ -24,4 +24,16 @@ public interface ICcdEventSubmitter
         CcdUser user,
         Func<ServiceEventContext, Task<ServiceEventOutcome>> body,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs the event <paramref name="request"/> describes, as the overload above does, with its idempotency key,
+    /// acting user (or the configured system identity) and on-behalf-of user. A replay under the key returns the first
+    /// result with <see cref="ServiceEventResult.Replayed"/> set, without running <paramref name="body"/>.
+    /// </summary>
+    /// <exception cref="Problems.ProblemException">404 for an unknown case; 409 at the revision ceiling; 422 when the key was used for another request.</exception>
+    /// <exception cref="InvalidOperationException">The case type or event is not declared, or no actor is given and no system identity is configured.</exception>
+    Task<ServiceEventResult> SubmitAsync(
+        ServiceEventRequest request,
+        Func<ServiceEventContext, Task<ServiceEventOutcome>> body,
+        CancellationToken cancellationToken);
 }

@@ -36,6 +36,12 @@ public sealed class ServiceEventOutcome : EventResult
     /// </summary>
     public bool RemoveCase { get; init; }
 
+    /// <summary>
+    /// The body changed nothing CCD sees (a no-op write): no event is written and the revision stays. What the body
+    /// wrote to its own tables still commits.
+    /// </summary>
+    public bool Unchanged { get; init; }
+
     /// <summary>Success with nothing overridden.</summary>
     public static ServiceEventOutcome Ok(string? state = null) => new() { State = state };
 
@@ -52,4 +58,8 @@ public sealed class ServiceEventOutcome : EventResult
 /// <param name="Errors">The body's errors when refused.</param>
 /// <param name="Warnings">The body's warnings when refused.</param>
 public sealed record ServiceEventResult(
-    bool Committed, long Reference, int Revision, int Version, string? State, IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings);
+    bool Committed, long Reference, int Revision, int Version, string? State, IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings)
+{
+    /// <summary>True when an earlier event under the same idempotency key is returned; nothing was run or written.</summary>
+    public bool Replayed { get; init; }
+}

@@ -10,4 +10,7 @@ internal sealed class SubmissionOptions
     /// CCD's own 30-second transaction, so CCD hears a clear answer rather than timing out itself.
     /// </summary>
     public int TimeoutSeconds { get; set; } = 20;
+
+    /// <summary>The identity of service events that name no actor (work done by jobs); unset refuses them.</summary>
+    public SystemUserOptions SystemUser { get; set; } = new();
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Adoption.Service.Tests.Support;
 using Ccd.Runtime.Persistence;
+using Ccd.Runtime.Testing;
 using Ccd.Testing;
 using Xunit;
 
@@ -125,7 +126,8 @@ public sealed class CcdPathTests(PostgresServer postgres)
             ["value"] = new JsonObject { ["fileName"] = "consent.pdf", ["contentType"] = "application/pdf", ["sizeBytes"] = 99 },
         });
 
-        var (status, body) = await ccd.UpdateAsync(reference, "addDocument", "APPLICATION", staleVersion, proposed);
+        var (status, body) = await ccd.UpdateAsync(reference, "addDocument", "APPLICATION", staleVersion, proposed,
+            new CcdSubmitOptions { Before = seen["case_details"]!.DeepClone().AsObject() });
 
         Assert.Equal(HttpStatusCode.Created, status);
         var documents = body!["case_details"]!["case_data"]!["documents"]!.AsArray();

@@ -97,15 +97,21 @@ internal static class Payloads
         ["merge_revision"] = null,
     };
 
-    public static JsonObject Update(long reference, string caseType, string eventId, JsonObject data, int version, string state = "Open", long? internalId = null) => new()
+    /// <summary>
+    /// An update as CCD sends it: <paramref name="before"/> is CCD's read (<c>case_details_before</c>, empty by
+    /// default) at <paramref name="mergeRevision"/> (default <paramref name="version"/>), <paramref name="data"/> its proposal.
+    /// </summary>
+    public static JsonObject Update(
+        long reference, string caseType, string eventId, JsonObject data, int version, string state = "Open", long? internalId = null,
+        JsonObject? before = null, long? mergeRevision = null, string? beforeState = null) => new()
     {
-        ["case_details_before"] = Details(reference, caseType, [], state, version, null),
+        ["case_details_before"] = Details(reference, caseType, before ?? [], beforeState ?? state, version, null),
         ["case_details"] = Details(reference, caseType, data, state, version, null),
         ["event_details"] = Event(caseType, eventId),
         ["resolved_ttl"] = null,
         ["internal_case_id"] = internalId,
-        ["start_revision"] = version,
-        ["merge_revision"] = version,
+        ["start_revision"] = mergeRevision ?? version,
+        ["merge_revision"] = mergeRevision ?? version,
     };
 
     private static JsonObject Details(long reference, string caseType, JsonObject data, string state, int? version, JsonObject? supplementary) => new()

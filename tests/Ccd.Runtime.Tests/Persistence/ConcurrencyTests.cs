@@ -13,10 +13,13 @@ public sealed class ConcurrencyTests(PostgresServer postgres)
         await using var service = await TestService.StartAsync(postgres);
         using var ccd = service.Ccd();
         var reference = Payloads.NewReference();
-        await ccd.SubmitAsync(Payloads.Create(reference, TestService.BlobType, "create", new JsonObject { ["note"] = "start" }));
+        var start = new JsonObject { ["note"] = "start", ["notes"] = new JsonArray() };
+        await ccd.SubmitAsync(Payloads.Create(reference, TestService.BlobType, "create", start));
 
+        // Every one built on the first read, as CCD would under a burst: each only appends its own note.
         var replies = await Task.WhenAll(Enumerable.Range(0, 100).Select(i =>
-            ccd.SubmitAsync(Payloads.Update(reference, TestService.BlobType, "addNote", new JsonObject { ["note"] = $"n{i}" }, version: 1))));
+            ccd.SubmitAsync(Payloads.Update(reference, TestService.BlobType, "addNote",
+                new JsonObject { ["note"] = "start", ["notes"] = new JsonArray($"n{i}") }, version: 1, before: (JsonObject)start.DeepClone()))));
 
         Assert.All(replies, reply => Assert.Equal(HttpStatusCode.Created, reply.Status));
         Assert.Equal(Enumerable.Range(2, 100), replies.Select(r => r.Json["revision"]!.GetValue<int>()).Order());
@@ -25,5 +28,7 @@ public sealed class ConcurrencyTests(PostgresServer postgres)
         Assert.Equal(101, await service.CountAsync("SELECT max(case_revision) FROM ccd.case_event WHERE case_reference = @r", reference));
         Assert.Equal(101, (await ccd.ReadAsync(reference))!["revision"]!.GetValue<int>());
         Assert.Equal(101, await service.CountAsync("SELECT case_revision FROM ccd.es_queue WHERE reference = @r", reference));
+        var notes = (await ccd.ReadAsync(reference))!["case_details"]!["case_data"]!["notes"]!.AsArray().Select(n => n!.GetValue<string>());
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"n{i}").Order(), notes.Order()); // no acknowledged note is lost
     }
 }

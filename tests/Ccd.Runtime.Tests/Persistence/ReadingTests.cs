@@ -56,7 +56,7 @@ public sealed class ReadingTests(PostgresServer postgres)
         var reference = Payloads.NewReference();
         await ccd.SubmitAsync(Payloads.Create(reference, TestService.BlobType, "create", new JsonObject { ["note"] = "1" }));
         await ccd.SubmitAsync(Payloads.Update(reference, TestService.BlobType, "update", new JsonObject { ["note"] = "2" }, 1));
-        await ccd.SubmitAsync(Payloads.Update(reference, TestService.BlobType, "addNote", new JsonObject { ["note"] = "3" }, 2));
+        await ccd.SubmitAsync(Payloads.Update(reference, TestService.BlobType, "addNote", new JsonObject { ["note"] = "3" }, 2, before: new JsonObject { ["note"] = "2" }));
 
         var history = (await ccd.GetAsync($"/ccd-persistence/cases/{reference}/history")).Json.AsArray();
         var unknownCase = await ccd.GetAsync($"/ccd-persistence/cases/{Payloads.NewReference()}/history");

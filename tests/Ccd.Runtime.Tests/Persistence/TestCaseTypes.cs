@@ -13,7 +13,9 @@ public sealed class TypedCase
 
     public string? Note { get; set; }
 
-    /// <summary>Tells <see cref="TypedSubmitHandler"/> what to do: error, warning, throw, close, item, bad-item, job, wait.</summary>
+    public List<string>? Notes { get; set; }
+
+    /// <summary>Tells <see cref="TypedSubmitHandler"/> what to do: error, warning, throw, close, item, bad-item, job, wait, ttl.</summary>
     public string? Behaviour { get; set; }
 }
 
@@ -89,6 +91,9 @@ internal sealed class TypedSubmitHandler(HandlerProbe probe) : ISubmitHandler<Ty
             case "job":
                 context.EnqueueJob("test-email", new JsonObject { ["to"] = "a@example.org" }, "email");
                 return new SubmitResult<TypedState> { ConfirmationHeader = confirmation, Data = data };
+            case "ttl":
+                data["TTL"] = new JsonObject { ["SystemTTL"] = "2000-01-01", ["Suspended"] = "No" }; // a handler may not change it
+                return new SubmitResult<TypedState> { Data = data };
             case "wait":
                 probe.Started.TrySetResult();
                 await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
@@ -105,6 +110,24 @@ internal sealed class TypedSubmitHandler(HandlerProbe probe) : ISubmitHandler<Ty
     }
 
     private static readonly System.Text.Json.JsonSerializerOptions CaseJsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+}
+
+/// <summary>
+/// An additive typed event as a service team would write it: appends the proposed note to the case's notes and
+/// returns the whole case, leaving the state alone (no State returned).
+/// </summary>
+internal sealed class AddTypedNoteHandler : ISubmitHandler<TypedCase, TypedState>
+{
+    public Task<SubmitResult<TypedState>> SubmitAsync(SubmitContext<TypedCase, TypedState> context, CancellationToken cancellationToken)
+    {
+        var data = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(context.Proposed, Options))!.AsObject();
+        return Task.FromResult(new SubmitResult<TypedState> { Data = data });
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };

@@ -63,6 +63,7 @@ internal sealed class TestService : IAsyncDisposable
                 .Event("create", e => e.Name("Create typed").Handler<TypedSubmitHandler>().Publish().PublishedField("title"))
                 .Event("edit", e => e.Handler<TypedSubmitHandler>())
                 .Event("shout", e => e.BlobHandler<ShoutingBlobHandler>())
+                .Event("addTypedNote", e => e.Handler<AddTypedNoteHandler>().Additive())
                 .Event("plain")),
         ConfigureApp = app => app.MapCcdPersistence(),
     };

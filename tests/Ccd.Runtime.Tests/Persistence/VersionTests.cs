@@ -83,12 +83,12 @@ public sealed class VersionTests(PostgresServer postgres)
         await SubmitAsync(Payloads.Update(reference, TestService.BlobType, "update", new JsonObject { ["note"] = "a" }, 1)); // nothing changes
         await SubmitAsync(Payloads.Update(reference, TestService.BlobType, "update", new JsonObject { ["note"] = "b" }, 1)); // blob changes
         await SubmitAsync(Payloads.Update(reference, TestService.BlobType, "update", new JsonObject { ["note"] = "b" }, 2, state: "Closed")); // state changes
-        var ttl = Payloads.Update(reference, TestService.BlobType, "update", new JsonObject { ["note"] = "b" }, 3, state: "Closed");
+        var ttl = Payloads.Update(reference, TestService.BlobType, "update", new JsonObject { ["note"] = "b" }, 3, state: "Closed", mergeRevision: 4);
         ttl["resolved_ttl"] = "2033-01-31";
         await SubmitAsync(ttl); // TTL changes
         var supplementary = await ccd.SupplementaryAsync(reference, """{"supplementary_data_updates":{"$set":{"a":1}}}""");
         Assert.Equal(HttpStatusCode.OK, supplementary.Status);
-        await SubmitAsync(Payloads.Update(reference, TestService.BlobType, "update", new JsonObject { ["note"] = "b" }, 4, state: "Closed")); // TTL cleared
+        await SubmitAsync(Payloads.Update(reference, TestService.BlobType, "update", new JsonObject { ["note"] = "b" }, 4, state: "Closed", mergeRevision: 6)); // TTL cleared
 
         Assert.Equal([(1, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 7)], steps);
         var read = (await ccd.ReadAsync(reference))!;

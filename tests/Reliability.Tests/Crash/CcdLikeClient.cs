@@ -28,8 +28,9 @@ internal sealed class CcdLikeClient(Func<Uri> baseAddress, OperationLog log, Tim
 
     public async Task NoteAsync(Operation operation, CancellationToken cancellationToken)
     {
-        // The additive event never conflicts, so every note the client sends can commit whatever else happened.
-        var body = Bodies.Update(operation.Reference, new JsonObject { ["text"] = $"note {operation.Key}" }, version: 1, eventId: "note");
+        // The additive event only appends its note to the notes CCD read (none here), so it never conflicts and every
+        // note the client sends can commit whatever else happened.
+        var body = Bodies.Update(operation.Reference, new JsonObject { ["notes"] = new JsonArray($"note {operation.Key}") }, version: 1, eventId: "note");
         await RunAsync(operation, "ccd-persistence/cases", body, cancellationToken);
     }
 
