@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ccd.Runtime.Database;
 using Ccd.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
 
@@ -22,5 +23,5 @@ internal static class ServeCommand
             StartupSummary.Log(app);
             await app.RunAsync();
             return 0;
-        }, logsToStandardError: false, cancellationToken);
+        }, DatabaseRole.Runtime, logsToStandardError: false, cancellationToken);
 }

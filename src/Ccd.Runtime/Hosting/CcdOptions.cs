@@ -35,6 +35,16 @@ public sealed class CcdDatabaseOptions
     /// </summary>
     public int MaxAutoPrepare { get; set; } = 64;
 
+    /// <summary>
+    /// True when <c>{APP_ENV}_DATABASE_URL</c> goes through a transaction-pooling PgBouncer: automatic preparation is
+    /// off (unless the URL names <c>Max Auto Prepare</c>), and LISTEN/NOTIFY and session locks use the direct
+    /// connection (<c>{APP_ENV}_DIRECT_DATABASE_URL</c> or <see cref="DirectPort"/>), or the workers poll. Default false.
+    /// </summary>
+    public bool TransactionPooling { get; set; }
+
+    /// <summary>The port of a direct (not pooled) connection to the same host, user and database as the URL (Azure: 5432 beside PgBouncer's 6432); used when <c>{APP_ENV}_DIRECT_DATABASE_URL</c> is not set.</summary>
+    public int? DirectPort { get; set; }
+
     /// <summary>Database created and used inside the embedded LOCAL cluster. Default <c>ccd_local</c>.</summary>
     public string LocalDatabaseName { get; set; } = "ccd_local";
 }

@@ -41,8 +41,10 @@ public static class CcdRuntimeExtensions
         services.AddOptions<CcdOptions>().Bind(builder.Configuration.GetSection(CcdOptions.SectionName));
         services.AddSingleton(TimeProvider.System);
 
-        var target = DatabaseTarget.Resolve(builder.Configuration, environment, options.Database, builder.Environment.ContentRootPath);
+        var role = ((IHostApplicationBuilder)builder).Properties.TryGetValue(RuntimeRoles.PropertyKey, out var chosen) && chosen is DatabaseRole given ? given : DatabaseRole.Runtime;
+        var target = DatabaseTarget.Resolve(builder.Configuration, environment, options.Database, builder.Environment.ContentRootPath, role);
         services.AddSingleton(_ => target);
+        services.AddSingleton<ListenDataSource>();
         services.AddSingleton(sp =>
         {
             var dataSourceBuilder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<DatabaseTarget>().Connection.ConnectionString);

@@ -19,6 +19,7 @@ internal sealed partial class JobWorker : BackgroundService
     private const int MaxErrorLength = 4000;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource? _listenSource;
     private readonly JobStore _store;
     private readonly IServiceScopeFactory _scopes;
     private readonly Dictionary<string, Type> _handlers;
@@ -38,10 +39,12 @@ internal sealed partial class JobWorker : BackgroundService
         JobMetrics metrics,
         WorkerSupervisor supervisor,
         TimeProvider time,
-        ILogger<JobWorker> logger)
+        ILogger<JobWorker> logger,
+        ListenDataSource? listen = null)
     {
         _supervisor = supervisor;
         _dataSource = dataSource;
+        _listenSource = listen is null ? dataSource : listen.DataSource;
         _store = new JobStore(dataSource);
         _scopes = scopes;
         _handlers = registrations.ToDictionary(registration => registration.Kind, registration => registration.HandlerType, StringComparer.Ordinal);
@@ -199,9 +202,16 @@ internal sealed partial class JobWorker : BackgroundService
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
+        if (_listenSource is not { } listenSource)
+        {
+            // Behind a transaction pool without a direct connection: the worker polls; idle until the service stops.
+            await Task.Delay(Timeout.InfiniteTimeSpan, stoppingToken);
+            return;
+        }
+
         try
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(stoppingToken);
+            await using var connection = await listenSource.OpenConnectionAsync(stoppingToken);
             connection.Notification += (_, _) => Wake();
             await using (var listen = new NpgsqlCommand($"LISTEN {JobQueue.NotifyChannel}", connection))
             {

@@ -33,6 +33,9 @@ public sealed class MigrationRunner
         _sources = sources.ToArray();
     }
 
+    /// <summary>The same sources over another data source (the owner's, when the process serves as the runtime role).</summary>
+    internal MigrationRunner On(NpgsqlDataSource dataSource) => new(dataSource, _sources);
+
     /// <summary>Applies every pending script and returns the names applied, as <c>module/name</c>.</summary>
     /// <exception cref="MigrationException">An applied script changed, or a script failed.</exception>
     public async Task<IReadOnlyList<string>> ApplyAsync(CancellationToken cancellationToken = default)

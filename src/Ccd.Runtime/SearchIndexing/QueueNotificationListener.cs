@@ -1,3 +1,4 @@
+using Ccd.Runtime.Database;
 using Npgsql;
 
 namespace Ccd.Runtime.SearchIndexing;
@@ -8,19 +9,26 @@ namespace Ccd.Runtime.SearchIndexing;
 /// growing pause; it wakes the indexer whenever it connects or fails, since notifications sent while it was
 /// away are lost and the queue may hold work.
 /// </summary>
-internal sealed class QueueNotificationListener(NpgsqlDataSource dataSource, WakeSignal signal)
+internal sealed class QueueNotificationListener(ListenDataSource listen, WakeSignal signal)
 {
     public const string Channel = "ccd_es_queue";
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (listen.DataSource is not { } dataSource)
+        {
+            // Behind a transaction pool without a direct connection: the indexer polls; idle until the service stops.
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            return;
+        }
+
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             connection.Notification += (_, _) => signal.Set();
-            await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+            await using (var command = new NpgsqlCommand($"LISTEN {Channel}", connection))
             {
-                await listen.ExecuteNonQueryAsync(cancellationToken);
+                await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
             signal.Set();
