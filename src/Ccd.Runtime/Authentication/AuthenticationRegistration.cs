@@ -16,6 +16,7 @@ internal static class AuthenticationRegistration
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton<AuthenticationCache>();
+        services.AddSingleton<SigningKeyRefresh>();
         services.AddHttpClient(S2sDetailsVerifier.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
         services.AddHttpClient(UserInfoClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
         services.AddSingleton<UserInfoClient>();
@@ -32,6 +33,8 @@ internal static class AuthenticationRegistration
         services.AddAuthentication()
             .AddJwtBearer(CcdAuthentication.UserScheme, options => TokenValidation.ConfigureUserTokens(options, settings))
             .AddScheme<AuthenticationSchemeOptions, ServiceAuthenticationHandler>(CcdAuthentication.ServiceScheme, _ => { });
+        // After AddJwtBearer, so it runs after the framework's own post-configure that creates the configuration manager.
+        services.AddSingleton<Microsoft.Extensions.Options.IPostConfigureOptions<JwtBearerOptions>, SigningKeyRefresh.InstallOptions>();
 
         services.AddSingleton<IAuthorizationHandler, CallerRequirementHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, CcdAuthorizationResultHandler>();

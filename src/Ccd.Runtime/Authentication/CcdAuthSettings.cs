@@ -31,7 +31,11 @@ internal sealed class CcdAuthSettings
     /// <summary>The expected issuer: required in LOCAL/TEST (with a default), an override of the metadata's issuer in DEV/PROD.</summary>
     public string? Issuer { get; init; }
 
-    public required string Audience { get; init; }
+    /// <summary>The first accepted audience: what LOCAL/TEST tokens are issued for.</summary>
+    public string Audience => Audiences[0];
+
+    /// <summary>Every audience a user token may carry (<c>Ccd:Auth:Audience</c>: one value, a comma-separated list, or an array).</summary>
+    public required IReadOnlyList<string> Audiences { get; init; }
 
     public string? Authority { get; init; }
 
@@ -51,6 +55,9 @@ internal sealed class CcdAuthSettings
 
     public TimeSpan S2sCacheDuration { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The shortest time between two fetches of the identity provider's keys forced by an unknown key id.</summary>
+    public TimeSpan SigningKeyRefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <exception cref="CcdStartupException">A setting is missing or invalid; the message names the key.</exception>
     public static CcdAuthSettings Read(IConfiguration configuration, AppEnvironment environment, string contentRoot)
     {
@@ -58,8 +65,8 @@ internal sealed class CcdAuthSettings
         var developmentLike = AppEnvironmentSettings.IsDevelopmentLike(environment);
         var envName = environment.ToString().ToUpperInvariant();
 
-        var audience = Text(section, "Audience");
-        if (audience is null && !developmentLike)
+        var audiences = List(section, "Audience");
+        if (audiences.Length == 0 && !developmentLike)
         {
             throw new CcdStartupException($"{SectionName}:Audience is not set: APP_ENV={envName} needs the audience user tokens are issued for.");
         }
@@ -85,7 +92,7 @@ internal sealed class CcdAuthSettings
             Environment = environment,
             SigningKey = developmentLike ? ReadSigningKey(section, environment, contentRoot) : null,
             Issuer = Text(section, "Issuer") ?? (developmentLike ? DefaultDevIssuer : null),
-            Audience = audience ?? DefaultDevAudience,
+            Audiences = audiences.Length == 0 ? [DefaultDevAudience] : audiences,
             Authority = authority,
             MetadataAddress = metadataAddress,
             RequireHttpsMetadata = section.GetValue("RequireHttpsMetadata", true),
@@ -95,6 +102,7 @@ internal sealed class CcdAuthSettings
             ClockSkew = Seconds(section, "ClockSkewSeconds", 30, 0, 300),
             UserInfoCacheDuration = Seconds(section, "UserInfoCacheSeconds", 120, 0, 3600),
             S2sCacheDuration = Seconds(section, "S2sCacheSeconds", 60, 0, 3600),
+            SigningKeyRefreshInterval = Seconds(section, "SigningKeyRefreshSeconds", 30, 1, 3600),
         };
     }
 
@@ -121,12 +129,17 @@ internal sealed class CcdAuthSettings
 
     private static HashSet<string> ReadAllowedServices(IConfigurationSection section)
     {
-        var allowed = section.GetSection("AllowedServices");
-        // Accept both an array (AllowedServices:0=...) and one comma-separated value (handy in an environment variable).
-        var values = allowed.Value is { } single
-            ? single.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            : allowed.GetChildren().Select(child => child.Value?.Trim()).OfType<string>().Where(value => value.Length > 0).ToArray();
+        var values = List(section, "AllowedServices");
         return values.Length == 0 ? new HashSet<string>(["ccd_data"], StringComparer.Ordinal) : new HashSet<string>(values, StringComparer.Ordinal);
+    }
+
+    // Accepts both an array (Key:0=...) and one comma-separated value (handy in an environment variable).
+    private static string[] List(IConfigurationSection section, string key)
+    {
+        var list = section.GetSection(key);
+        return list.Value is { } single
+            ? single.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : list.GetChildren().Select(child => child.Value?.Trim()).OfType<string>().Where(value => value.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
     }
 
     private static string? Text(IConfigurationSection section, string key)

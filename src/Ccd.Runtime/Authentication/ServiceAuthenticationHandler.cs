@@ -29,6 +29,13 @@ internal sealed class ServiceAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
+        // Every endpoint that takes a service token also needs a user: without a verified one the request is refused
+        // anyway, so the S2S provider is not asked (the user scheme's result is the one computed for this request).
+        if (!(await Context.AuthenticateAsync(CcdAuthentication.UserScheme)).Succeeded)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
         var result = await verifier.VerifyAsync(token, Context.RequestAborted);
         if (result.ServiceName is null)
         {

@@ -23,7 +23,7 @@ internal static class TokenValidation
         options.SaveToken = false;
         if (settings.UsesSigningKey)
         {
-            options.TokenValidationParameters = Common(settings, settings.Audience);
+            options.TokenValidationParameters = Common(settings, settings.Audiences);
             return;
         }
 
@@ -34,24 +34,28 @@ internal static class TokenValidation
         }
 
         options.Audience = settings.Audience;
-        var parameters = Common(settings, settings.Audience);
+        var parameters = Common(settings, settings.Audiences);
         parameters.IssuerSigningKey = null;
         parameters.ValidAlgorithms = IdentityProviderAlgorithms;
         // With no override the issuer comes from the metadata document, which JwtBearer fills in.
         parameters.ValidIssuer = settings.Issuer;
         options.TokenValidationParameters = parameters;
+        // The framework refreshes keys for an unknown key id only after refusing the token, and at most every five
+        // minutes; SigningKeyRefresh fetches them before validation, at most once per SigningKeyRefreshSeconds.
+        options.RefreshOnIssuerKeyNotFound = false;
+        options.Events = new JwtBearerEvents { OnMessageReceived = SigningKeyRefresh.BeforeValidationAsync };
     }
 
     /// <summary>Service tokens of LOCAL/TEST: the shared key, the S2S audience, the service name in <c>sub</c>.</summary>
     public static TokenValidationParameters DevServiceTokens(CcdAuthSettings settings) =>
-        Common(settings, CcdAuthSettings.DevServiceAudience);
+        Common(settings, [CcdAuthSettings.DevServiceAudience]);
 
-    private static TokenValidationParameters Common(CcdAuthSettings settings, string audience) => new()
+    private static TokenValidationParameters Common(CcdAuthSettings settings, IReadOnlyList<string> audiences) => new()
     {
         ValidateIssuer = true,
         ValidIssuer = settings.Issuer,
         ValidateAudience = true,
-        ValidAudience = audience,
+        ValidAudiences = audiences,
         ValidateLifetime = true,
         RequireExpirationTime = true,
         RequireSignedTokens = true,

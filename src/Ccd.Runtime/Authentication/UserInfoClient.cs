@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Ccd.Runtime.Problems;
+using Ccd.Runtime.Telemetry;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 
@@ -42,7 +43,7 @@ internal sealed class UserInfoClient(
 
             if (!response.IsSuccessStatusCode)
             {
-                logger.LogWarning("The userinfo endpoint {Url} answered {Status}", settings.UserInfoUrl, (int)response.StatusCode);
+                logger.LogWarning("The userinfo endpoint {Url} answered {Status}", LogRedaction.Url(settings.UserInfoUrl), (int)response.StatusCode);
                 throw Unavailable();
             }
 
@@ -57,7 +58,7 @@ internal sealed class UserInfoClient(
         }
         catch (Exception exception) when (exception is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("The userinfo endpoint {Url} could not be used: {Reason}", settings.UserInfoUrl, exception.GetType().Name);
+            logger.LogWarning("The userinfo endpoint {Url} could not be used: {Reason}", LogRedaction.Url(settings.UserInfoUrl), exception.GetType().Name);
             throw Unavailable();
         }
     }

@@ -61,7 +61,7 @@ internal sealed class SearchIndexingOptions
     {
         if (Enabled && (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
         {
-            throw new CcdStartupException($"{SectionName}:Url is '{Url}', which is not an absolute http(s) URL.");
+            throw new CcdStartupException($"{SectionName}:Url is '{Telemetry.LogRedaction.Url(Url)}', which is not an absolute http(s) URL.");
         }
 
         if (Username is not null && Password is null)

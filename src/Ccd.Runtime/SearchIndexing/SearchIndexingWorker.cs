@@ -1,3 +1,4 @@
+using Ccd.Runtime.Telemetry;
 using Ccd.Runtime.Workers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,7 @@ internal sealed class SearchIndexingWorker(
     {
         var settings = options.Value;
         logger.LogInformation("Search indexing is on: draining ccd.es_queue to {Url} ({Loops} loops, batches of {BatchSize}).",
-            new Uri(settings.Url!).GetLeftPart(UriPartial.Authority), settings.Concurrency, settings.BatchSize);
+            LogRedaction.Url(settings.Url), settings.Concurrency, settings.BatchSize);
         var loops = Enumerable.Range(1, settings.Concurrency).Select(n => supervisor.RunAsync($"search-indexing-{n}", DrainAsync, stoppingToken));
         return Task.WhenAll(loops.Append(supervisor.RunAsync("search-indexing-listener", listener.RunAsync, stoppingToken)));
     }

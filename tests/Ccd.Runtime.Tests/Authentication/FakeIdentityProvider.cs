@@ -22,13 +22,16 @@ internal sealed class FakeIdentityProvider : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly RSA _rsa = RSA.Create(2048);
     private readonly RsaSecurityKey _key;
+    private readonly ConcurrentQueue<RsaSecurityKey> _published = new();
     private int _userInfoCalls;
     private int _detailsCalls;
+    private int _jwksCalls;
 
     private FakeIdentityProvider(WebApplication app)
     {
         _app = app;
         _key = new RsaSecurityKey(_rsa) { KeyId = "fake-idp-1" };
+        _published.Enqueue(_key);
     }
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -47,6 +50,20 @@ internal sealed class FakeIdentityProvider : IAsyncDisposable
     public int UserInfoCalls => Volatile.Read(ref _userInfoCalls);
 
     public int DetailsCalls => Volatile.Read(ref _detailsCalls);
+
+    public int JwksCalls => Volatile.Read(ref _jwksCalls);
+
+    /// <summary>Signing credentials of a new key; published in the JWKS from now on when <paramref name="publish"/>.</summary>
+    public SigningCredentials NewKey(string keyId, bool publish)
+    {
+        var key = new RsaSecurityKey(RSA.Create(2048)) { KeyId = keyId };
+        if (publish)
+        {
+            _published.Enqueue(key);
+        }
+
+        return new SigningCredentials(key, SecurityAlgorithms.RsaSha256);
+    }
 
     public static async Task<FakeIdentityProvider> StartAsync()
     {
@@ -92,13 +109,14 @@ internal sealed class FakeIdentityProvider : IAsyncDisposable
         }));
         app.MapGet("/o/jwks", () =>
         {
-            var parameters = _rsa.ExportParameters(includePrivateParameters: false);
+            Interlocked.Increment(ref _jwksCalls);
             return Results.Json(new
             {
-                keys = new[]
+                keys = _published.Select(key =>
                 {
-                    new { kty = "RSA", use = "sig", alg = "RS256", kid = _key.KeyId, n = Base64UrlEncoder.Encode(parameters.Modulus), e = Base64UrlEncoder.Encode(parameters.Exponent) },
-                },
+                    var parameters = key.Rsa.ExportParameters(includePrivateParameters: false);
+                    return new { kty = "RSA", use = "sig", alg = "RS256", kid = key.KeyId, n = Base64UrlEncoder.Encode(parameters.Modulus), e = Base64UrlEncoder.Encode(parameters.Exponent) };
+                }).ToArray(),
             });
         });
         app.MapGet("/o/userinfo", (HttpContext context) =>
