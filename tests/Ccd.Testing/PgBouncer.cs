@@ -30,6 +30,25 @@ public sealed class PgBouncer : IAsyncDisposable
     /// <summary>The port clients connect to.</summary>
     public int Port { get; }
 
+    /// <summary>Runs <paramref name="command"/> (e.g. <c>SHOW CLIENTS</c>) on PgBouncer's admin console with psql, which speaks the
+    /// simple query protocol the console needs; returns the rows, fields separated by '|'.</summary>
+    public async Task<IReadOnlyList<string>> AdminAsync(string command)
+    {
+        var info = new ProcessStartInfo("psql") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-At", "-c", command, "pgbouncer" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("psql did not start.");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0
+            ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            : throw new InvalidOperationException($"psql {command} failed: {error}");
+    }
+
     /// <summary>Starts PgBouncer for the cluster listening on <paramref name="postgresPort"/>, with its files in <paramref name="directory"/>.</summary>
     public static async Task<PgBouncer> StartAsync(string directory, int postgresPort)
     {
@@ -49,6 +68,7 @@ public sealed class PgBouncer : IAsyncDisposable
             auth_type = trust
             auth_file = {users}
             pool_mode = transaction
+            admin_users = postgres
             max_client_conn = 2000
             default_pool_size = 20
             server_idle_timeout = 15

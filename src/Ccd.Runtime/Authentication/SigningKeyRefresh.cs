@@ -24,6 +24,23 @@ internal sealed partial class SigningKeyRefresh(TimeProvider time, CcdAuthSettin
         context.HttpContext.RequestServices.GetRequiredService<SigningKeyRefresh>()
             .EnsureKnownAsync(context.Options, context.Request, context.HttpContext.RequestAborted);
 
+    /// <summary>
+    /// The <see cref="JwtBearerEvents.OnAuthenticationFailed"/> hook: the metadata (issuer, keys) could not be fetched,
+    /// so the token may be fine and the provider down; answered 503 with Retry-After, never 401.
+    /// </summary>
+    public static Task ThrowIfMetadataUnavailable(AuthenticationFailedContext context)
+    {
+        for (var cause = context.Exception; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is IOException or HttpRequestException && context.Exception is InvalidOperationException or IOException or HttpRequestException)
+            {
+                throw ProviderOutage.IdentityProviderUnavailable("The identity provider's metadata could not be fetched to verify the user token. Retry later.");
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public async Task EnsureKnownAsync(JwtBearerOptions options, HttpRequest request, CancellationToken cancellationToken)
     {
         if (options.ConfigurationManager is not ReplaceableConfiguration holder || options.MetadataAddress is null || KeyId(request) is not { } keyId)

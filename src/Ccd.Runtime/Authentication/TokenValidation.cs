@@ -43,7 +43,11 @@ internal static class TokenValidation
         // The framework refreshes keys for an unknown key id only after refusing the token, and at most every five
         // minutes; SigningKeyRefresh fetches them before validation, at most once per SigningKeyRefreshSeconds.
         options.RefreshOnIssuerKeyNotFound = false;
-        options.Events = new JwtBearerEvents { OnMessageReceived = SigningKeyRefresh.BeforeValidationAsync };
+        options.Events = new JwtBearerEvents
+        {
+            OnMessageReceived = SigningKeyRefresh.BeforeValidationAsync,
+            OnAuthenticationFailed = SigningKeyRefresh.ThrowIfMetadataUnavailable,
+        };
     }
 
     /// <summary>Service tokens of LOCAL/TEST: the shared key, the S2S audience, the service name in <c>sub</c>.</summary>

@@ -79,7 +79,8 @@ internal sealed class DatabaseTarget : IAsyncDisposable
         }
 
         // The owner connects directly: migrations hold a session advisory lock for their whole run.
-        var owner = migration ?? (pooled ? direct! : serving);
+        // (Behind a pool with neither, serve in DEV/PROD never migrates, so the owner's connection is not used.)
+        var owner = migration ?? (pooled ? direct ?? serving : serving);
         var createsLogin = role == DatabaseRole.Runtime && migration is null && AppEnvironmentSettings.IsDevelopmentLike(environment);
         if (role == DatabaseRole.Owner)
         {
