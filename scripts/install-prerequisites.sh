@@ -17,6 +17,8 @@ if [ "$mode" = test ]; then
   [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
   command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+  # PgBouncer 1.18 (transaction pooling), in front of the test cluster for scripts/test.sh's PgBouncer pass.
+  [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

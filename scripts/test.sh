@@ -38,6 +38,14 @@ else
   echo '{"results":{"summary":{"passed":0,"failed":1}}}' > "$results/samples.ctrf.json"
 fi
 
+# The /ccd-persistence process tests, the crash test and the adoption API tests once more behind Debian's PgBouncer
+# in transaction mode (the test fixture starts it in front of its cluster, tests/Ccd.Testing/PgBouncer.cs).
+echo "== behind PgBouncer (transaction pooling)"
+CCD_TEST_PGBOUNCER=1 dotnet tests/Adoption.Service.Tests/bin/Release/net10.0/Adoption.Service.Tests.dll -class "*.ConfiguredCaseTypeProcessTests" \
+  -result-ctrf "$results/pgbouncer-adoption.ctrf.json" -noColor 2>&1 | tail -n 40 || status=1
+CCD_TEST_PGBOUNCER=1 dotnet tests/Reliability.Tests/bin/Release/net10.0/Reliability.Tests.dll -class "*.CrashTests" -class "Reliability.Tests.AdoptionApi.*" \
+  -result-ctrf "$results/pgbouncer-reliability.ctrf.json" -noColor 2>&1 | tail -n 40 || status=1
+
 # The benchmark's smoke variant (a few seconds per workload), so bench/run cannot rot; counted as one test.
 echo "== bench/run --quick"
 if bench/run --quick --results "$results/bench" > "$results/bench.log" 2>&1; then
