@@ -63,6 +63,8 @@ if [[ "$(id -u)" == 0 ]]; then chown postgres:postgres "$work" "$work/data" "$so
   -o "-p $port -k $socket -c listen_addresses=127.0.0.1" start >/dev/null
 restored="postgres://postgres@127.0.0.1:$port/restored"
 "$bin/createdb" --host=127.0.0.1 --port="$port" --username=postgres restored
+# Roles belong to the cluster, not to the dump: the runtime role its grants name must exist before the restore.
+"$bin/psql" "$restored" -XAtq -v ON_ERROR_STOP=1 -c "CREATE ROLE ccd_runtime NOLOGIN"
 started=$(date +%s)
 "$bin/pg_restore" --no-owner --exit-on-error --single-transaction --dbname="$restored" "$work/store.dump"
 echo "   restored in $(( $(date +%s) - started ))s"

@@ -13,7 +13,7 @@ public sealed class PgBouncer : IAsyncDisposable
     /// <summary>The environment variable that runs a test assembly's services through PgBouncer (<c>1</c>).</summary>
     public const string ModeVariable = "CCD_TEST_PGBOUNCER";
 
-    /// <summary>The users PgBouncer admits (trust, as the cluster).</summary>
+    /// <summary>The users PgBouncer admits (clients are trusted on loopback; it logs in to the server with the password).</summary>
     public static readonly IReadOnlyList<string> Users = ["postgres", "ccd_runtime_login"];
 
     private readonly Process _process;
@@ -49,13 +49,14 @@ public sealed class PgBouncer : IAsyncDisposable
             : throw new InvalidOperationException($"psql {command} failed: {error}");
     }
 
-    /// <summary>Starts PgBouncer for the cluster listening on <paramref name="postgresPort"/>, with its files in <paramref name="directory"/>.</summary>
-    public static async Task<PgBouncer> StartAsync(string directory, int postgresPort)
+    /// <summary>Starts PgBouncer for the cluster listening on <paramref name="postgresPort"/>, whose <see cref="Users"/> have
+    /// <paramref name="password"/>, with its files in <paramref name="directory"/>.</summary>
+    public static async Task<PgBouncer> StartAsync(string directory, int postgresPort, string password)
     {
         var port = ServiceProcess.FreePort();
         Directory.CreateDirectory(directory);
         var users = Path.Combine(directory, "userlist.txt");
-        await File.WriteAllLinesAsync(users, Users.Select(user => $"\"{user}\" \"\""));
+        await File.WriteAllLinesAsync(users, Users.Select(user => $"\"{user}\" \"{password}\""));
         var ini = Path.Combine(directory, "pgbouncer.ini");
         await File.WriteAllTextAsync(ini, string.Create(CultureInfo.InvariantCulture, $"""
             [databases]

@@ -39,13 +39,16 @@ public sealed class PostgresServer : IAsyncLifetime
         await CreateRolesAsync();
         if (PgBouncer.Requested)
         {
-            _bouncer = await PgBouncer.StartAsync(Path.Combine(_directory, "pgbouncer"), _cluster.Port);
+            _bouncer = await PgBouncer.StartAsync(Path.Combine(_directory, "pgbouncer"), _cluster.Port, Password);
             // Read by every service of the run, in process and in child processes: serve through the pool, LISTEN
             // and migrate over the cluster's own port.
             Environment.SetEnvironmentVariable("Ccd__Database__TransactionPooling", "true");
             Environment.SetEnvironmentVariable("Ccd__Database__DirectPort", _cluster.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
     }
+
+    /// <summary>The password of the cluster's superuser over TCP, which the runtime login shares.</summary>
+    public string Password => new NpgsqlConnectionStringBuilder(Cluster.ConnectionString()).Password ?? string.Empty;
 
     /// <summary>True when the databases handed out are reached through PgBouncer.</summary>
     public bool ThroughPgBouncer => _bouncer is not null;
@@ -63,8 +66,9 @@ public sealed class PostgresServer : IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(Cluster.ConnectionString());
         await connection.OpenAsync();
+        // The login gets the superuser's password (generated hex digits), as a service in TEST gives it.
         await using var create = new NpgsqlCommand(
-            $"CREATE ROLE ccd_runtime NOLOGIN; CREATE ROLE {RuntimeLogin} LOGIN IN ROLE ccd_runtime; ALTER ROLE {RuntimeLogin} SET jit = off;",
+            $"CREATE ROLE ccd_runtime NOLOGIN; CREATE ROLE {RuntimeLogin} LOGIN IN ROLE ccd_runtime PASSWORD '{Password}'; ALTER ROLE {RuntimeLogin} SET jit = off;",
             connection);
         await create.ExecuteNonQueryAsync();
     }

@@ -111,13 +111,13 @@ internal sealed class DatabaseTarget : IAsyncDisposable
         var serving = $"user '{Connection.Username}' at {DatabaseUrl.Describe(Connection)}";
         if (!TransactionPooling)
         {
-            return $"Database: serving as {serving}, direct connection (LISTEN/NOTIFY on).";
+            return $"Database connection: serving as {serving}, direct connection (LISTEN/NOTIFY on).";
         }
 
         var listen = Direct is not null
             ? $"LISTEN/NOTIFY over the direct connection {DatabaseUrl.Describe(Direct)}"
             : "no direct connection configured, so LISTEN/NOTIFY is off and the workers poll";
-        return $"Database: serving as {serving} through a transaction pool: automatic statement preparation {(Connection.MaxAutoPrepare == 0 ? "off" : $"at {Connection.MaxAutoPrepare} (set in the URL)")}; {listen}.";
+        return $"Database connection: serving as {serving} through a transaction pool: automatic statement preparation {(Connection.MaxAutoPrepare == 0 ? "off" : $"at {Connection.MaxAutoPrepare} (set in the URL)")}; {listen}.";
     }
 
     private static (NpgsqlConnectionStringBuilder Serving, string Source, LocalPostgresCluster? Embedded) ResolveServing(

@@ -20,7 +20,7 @@ public sealed class PgBouncerTests(PostgresServer postgres) : IAsyncLifetime
     private PgBouncer _bouncer = null!;
 
     public async ValueTask InitializeAsync() =>
-        _bouncer = await PgBouncer.StartAsync(Path.Combine(postgres.Directory, $"bouncer-{Guid.NewGuid():N}"), postgres.Cluster.Port);
+        _bouncer = await PgBouncer.StartAsync(Path.Combine(postgres.Directory, $"bouncer-{Guid.NewGuid():N}"), postgres.Cluster.Port, postgres.Password);
 
     public async ValueTask DisposeAsync() => await _bouncer.DisposeAsync();
 

@@ -64,6 +64,13 @@ public sealed class BackupRestoreDrillTests(PostgresServer postgres)
             fresh = await LocalPostgresCluster.StartAsync(Path.Combine(folder, "data"), throwaway: true, cancellationToken: Ct);
             await fresh.EnsureDatabaseAsync("restored", Ct);
             var restoredConnection = fresh.ConnectionString("restored");
+            // Roles belong to the cluster, not to the dump: the runtime role its grants name must exist first.
+            await using (var roles = new NpgsqlConnection(restoredConnection))
+            {
+                await roles.OpenAsync(Ct);
+                await Ccd.Runtime.Database.RuntimeLoginBootstrap.EnsureAsync(roles, new NpgsqlConnectionStringBuilder(restoredConnection).Password, Ct);
+            }
+
             await PostgresBackup.RestoreAsync(restoredConnection, dump);
             await using var restoredDatabase = NpgsqlDataSource.Create(restoredConnection);
             Assert.Equal(storeBefore, await FingerprintAsync(restoredDatabase));
