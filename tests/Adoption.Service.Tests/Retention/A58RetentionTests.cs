@@ -194,9 +194,10 @@ public sealed class A58RetentionTests(PostgresServer postgres)
         Assert.Equal(audit, await app.CountAsync("SELECT count(*) FROM adoption.audit_log"));
     }
 
+    // `retention run` is a command and connects as the owner: disposal deletes history, which serve's role cannot.
     private static RetentionRun Runner(AdoptionApp app) => new(
-        app.App.Services.GetRequiredService<NpgsqlDataSource>(),
-        app.App.Services.GetRequiredService<CaseWritePipeline>(),
+        app.Database,
+        ActivatorUtilities.CreateInstance<CaseWritePipeline>(app.App.Services, app.Database),
         app.Time,
         // The host's own registrations: proves the A58 policy is registered.
         app.App.Services.GetServices<ICaseRetentionPolicy>(),

@@ -5,7 +5,6 @@ using Ccd.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 using Xunit;
 
 namespace Ccd.Runtime.Tests.Authentication;
@@ -166,11 +165,13 @@ public sealed class ProviderCallTests(PostgresServer postgres) : IAsyncLifetime
     {
         const string esPassword = "es-secret-4f1c9";
         const string s2sPassword = "s2s-secret-77ab";
-        const string dbPassword = "db-secret-0e3d";
+
         const string apiKey = "es-api-key-secret-91";
         const string amqpPassword = "amqp-secret-5d2e";
-        // The test cluster trusts loopback, so the password is carried but not needed.
-        var database = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { Password = dbPassword }.ConnectionString;
+        // The test cluster's password, in the database URL.
+        var dbPassword = postgres.Password;
+        var database = await postgres.CreateDatabaseAsync();
+        Assert.Contains(dbPassword, database, StringComparison.Ordinal);
         var s2sUrl = new UriBuilder(_provider.BaseAddress + "s2s") { UserName = "s2s-user", Password = s2sPassword }.Uri.ToString();
         await using (var app = await StartDevAsync(new Dictionary<string, string?>
         {

@@ -75,9 +75,10 @@ internal sealed class RetentionWorld : IAsyncDisposable
         return new RetentionWorld(time, ccd, app, NpgsqlDataSource.Create(database));
     }
 
+    // `retention run` is a command and connects as the owner: disposal deletes history, which serve's role cannot.
     public RetentionRun Runner(IEnumerable<ICaseRetentionPolicy>? policies = null, RetentionOptions? options = null) => new(
-        App.Services.GetRequiredService<NpgsqlDataSource>(),
-        App.Services.GetRequiredService<CaseWritePipeline>(),
+        Database,
+        ActivatorUtilities.CreateInstance<CaseWritePipeline>(App.Services, Database),
         Time,
         policies ?? [],
         options ?? new RetentionOptions(),
