@@ -1,3 +1,4 @@
+using Ccd.Runtime.Database;
 using Ccd.Runtime.Telemetry;
 using Ccd.Runtime.Workers;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,11 +3,14 @@
 -- triggers, truncate it, or grant itself what it lacks, so the runtime gets data privileges only, and on the
 -- append-only history only INSERT and SELECT. `migrate` runs as the owner.
 -- Creating the role needs CREATEROLE (the Azure administrator has it); where it exists already this does nothing.
+-- Roles belong to the cluster: two databases migrating at once may both try, and one then finds it made.
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ccd_runtime') THEN
         CREATE ROLE ccd_runtime NOLOGIN;
     END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
 END
 $$;
 
