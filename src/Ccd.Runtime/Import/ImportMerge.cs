@@ -115,13 +115,16 @@ internal static class ImportMerge
         ON CONFLICT (id) DO NOTHING
         """;
 
-    // CCD allows a null URL; ours is required, so an absent one is stored empty.
+    // CCD allows a null URL; ours is required, so an absent one is stored empty. An event holds at most one item
+    // (migration 0070): where CCD's rows have several, the newest is the one its history showed, as in 0070.
     private const string ItemsSql = """
         INSERT INTO ccd.case_event_significant_items (id, case_event_id, type, description, url)
-        SELECT i.id, i.case_event_id, i.type::ccd.significant_item_type, left(i.description, 64), coalesce(i.url, '')
+        SELECT DISTINCT ON (i.case_event_id)
+               i.id, i.case_event_id, i.type::ccd.significant_item_type, left(i.description, 64), coalesce(i.url, '')
         FROM import_item i
         WHERE EXISTS (SELECT 1 FROM ccd.case_event x WHERE x.id = i.case_event_id)
-        ON CONFLICT (id) DO NOTHING
+        ORDER BY i.case_event_id, i.id DESC
+        ON CONFLICT DO NOTHING
         """;
 
     // Live events and items must never be handed an id CCD already used: move both sequences past the imported

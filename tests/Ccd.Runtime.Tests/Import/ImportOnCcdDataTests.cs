@@ -31,6 +31,22 @@ public sealed class ImportOnCcdDataTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task an_event_with_two_significant_items_in_ccd_is_imported_with_the_newest_only()
+    {
+        // Our store holds at most one significant item per event (migration 0070); CCD's table allows several.
+        await using var fixture = await ImportFixture.CreateAsync(postgres, cases: 10, eventsPerCase: 1);
+        var eventId = await ImportFixture.ScalarAsync<long>(fixture.Source,
+            "SELECT min(case_event_id)::bigint FROM case_event_significant_items");
+        await ImportFixture.ExecuteAsync(fixture.Source,
+            $"INSERT INTO case_event_significant_items (description, type, url, case_event_id) VALUES ('Second document', 'DOCUMENT', 'https://dm-store/documents/second', {eventId})");
+
+        await fixture.ImportAsync(ImportPhase.All);
+
+        Assert.Equal(1L, await ImportFixture.ScalarAsync<long>(fixture.Target, $"SELECT count(*) FROM ccd.case_event_significant_items WHERE case_event_id = {eventId}"));
+        Assert.Equal("Second document", await ImportFixture.ScalarAsync<string>(fixture.Target, $"SELECT description FROM ccd.case_event_significant_items WHERE case_event_id = {eventId}"));
+    }
+
+    [Fact]
     public async Task an_event_committed_after_the_preload_with_an_id_below_its_mark_is_imported_at_cutover()
     {
         await using var fixture = await ImportFixture.CreateAsync(postgres, cases: 30, eventsPerCase: 3);
