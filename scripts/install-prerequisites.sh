@@ -5,7 +5,7 @@
 #   scripts/install-prerequisites.sh [test]  that, and what the tests need (scripts/test.sh): RabbitMQ with its
 #                                            AMQP 1.0 plugin (tests/infra/amqp-broker.sh starts a private broker),
 #                                            wrk for the benchmark's smoke run, and Node's npm with @redocly/cli
-#                                            (in .tools/, the OpenAPI lint)
+#                                            (in .tools/, the OpenAPI lint), PgBouncer, and Prometheus (promtool)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-test}
@@ -19,6 +19,8 @@ if [ "$mode" = test ]; then
   command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
   # PgBouncer 1.18 (transaction pooling), in front of the test cluster for scripts/test.sh's PgBouncer pass.
   [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
+  # promtool and a real Prometheus for the tests of deploy/ (alert unit tests, scrape test).
+  command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
