@@ -21,6 +21,8 @@ if [ "$mode" = test ]; then
   [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
   # promtool and a real Prometheus for the tests of deploy/ (alert unit tests, scrape test).
   command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+  command -v jq >/dev/null 2>&1 || need+=(jq)
+  command -v curl >/dev/null 2>&1 || need+=(curl)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
