@@ -27,8 +27,8 @@ public sealed class AuditLogTests(PostgresServer postgres)
         await using (var command = service.CreateCommand(sql))
         {
             var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync(Ct));
+            // The service serves as the runtime role, which holds no UPDATE, DELETE or TRUNCATE on the audit log.
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
-            Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal);
         }
 
         await using (var connection = await app.Database.OpenConnectionAsync(Ct))
@@ -43,6 +43,7 @@ public sealed class AuditLogTests(PostgresServer postgres)
             await using var command = new NpgsqlCommand(sql, connection);
             var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync(Ct));
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+            Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal); // the owner is stopped by the triggers
         }
 
         Assert.Equal(rows, await app.CountAsync("SELECT count(*) FROM adoption.audit_log"));

@@ -27,9 +27,9 @@ public sealed class CaseNumberAllocationTests(PostgresServer postgres)
     public async Task concurrent_creates_with_rollbacks_across_a_year_boundary_leave_contiguous_numbers()
     {
         // Creates of one court queue on its sequence row while holding a connection, a hundred deep here: give the
-        // pool and the statements time, so every request ends as a commit or a forced rollback, not as a 503.
+        // pool and the statements time, and a write budget (kept on the service's clock) longer than the clock's jump into the new year, so every request ends as a commit or a forced rollback, not as a 503.
         await using var app = await AdoptionApp.StartAsync(postgres, now: new DateTimeOffset(2026, 12, 31, 23, 59, 0, TimeSpan.Zero),
-            configuration: new Dictionary<string, string?> { ["Ccd:Database:MaxPoolSize"] = "100", ["Ccd:Database:ConnectTimeoutSeconds"] = "60", ["Ccd:Database:CommandTimeoutSeconds"] = "60" });
+            configuration: new Dictionary<string, string?> { ["Ccd:Database:MaxPoolSize"] = "100", ["Ccd:Database:ConnectTimeoutSeconds"] = "60", ["Ccd:Database:CommandTimeoutSeconds"] = "60", ["Ccd:Submission:TimeoutSeconds"] = "600" });
         await using (var trigger = app.Database.CreateCommand(ForceRollbackSql))
         {
             await trigger.ExecuteNonQueryAsync(Ct);

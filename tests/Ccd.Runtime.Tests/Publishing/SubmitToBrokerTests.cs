@@ -56,7 +56,9 @@ public sealed class SubmitToBrokerTests(PostgresServer postgres, AmqpBroker brok
 
         var created = await ccd.SubmitAsync(Payloads.Create(reference, TestService.BlobType, "create", new JsonObject { ["note"] = "n1", ["count"] = 7 }));
         var updated = await ccd.SubmitAsync(Payloads.Update(reference, TestService.BlobType, "update", new JsonObject { ["note"] = "n2", ["count"] = 8 }, version: 1, state: "Closed"));
-        var unpublished = await ccd.SubmitAsync(Payloads.Update(reference, TestService.BlobType, "addNote", new JsonObject { ["note"] = "n3" }, version: 2, state: "Closed"));
+        // An additive event as CCD sends it: built on the case it read, so its change is only the note.
+        var unpublished = await ccd.SubmitAsync(Payloads.Update(reference, TestService.BlobType, "addNote", new JsonObject { ["note"] = "n3", ["count"] = 8 }, version: 2, state: "Closed",
+            before: new JsonObject { ["note"] = "n2", ["count"] = 8 }));
         // The test schema's deferred trigger fails the commit of an event whose outbox message publishes note 'explode'.
         var rolledBack = await ccd.SubmitAsync(Payloads.Update(reference, TestService.BlobType, "update", new JsonObject { ["note"] = "explode" }, version: 3, state: "Closed"));
         var rows = await RowsAsync(service.DataSource);
