@@ -19,9 +19,14 @@ public sealed class LimitTests(PostgresServer postgres)
     private static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task a_statement_waiting_past_the_command_timeout_is_answered_503_and_the_retry_then_commits()
+    public async Task a_lock_wait_past_the_write_budget_is_answered_503_even_with_a_short_command_timeout_and_the_retry_then_commits()
     {
-        await using var service = await InMemoryService.StartAsync(postgres, new Dictionary<string, string?> { ["Ccd:Database:CommandTimeoutSeconds"] = "1" });
+        // Lock waits are governed by the write's time budget, not cut off by the statement timeout (issue 16).
+        await using var service = await InMemoryService.StartAsync(postgres, new Dictionary<string, string?>
+        {
+            ["Ccd:Database:CommandTimeoutSeconds"] = "1",
+            ["Ccd:Submission:TimeoutSeconds"] = "2",
+        });
         using var client = service.CreateClient();
         var reference = Refs.Valid(80_003);
         var key = Guid.NewGuid();
