@@ -1,3 +1,4 @@
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;

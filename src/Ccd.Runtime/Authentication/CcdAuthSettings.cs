@@ -1,3 +1,4 @@
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.IdentityModel.Tokens;

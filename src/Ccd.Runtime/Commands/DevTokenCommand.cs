@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ccd.Runtime.Authentication;
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 
 namespace Ccd.Runtime.Commands;

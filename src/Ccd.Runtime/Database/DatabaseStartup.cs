@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Schema;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ccd.Runtime.Commands;
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Database;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

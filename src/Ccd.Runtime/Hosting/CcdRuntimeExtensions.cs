@@ -1,4 +1,5 @@
 using Ccd.Runtime.Authentication;
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Database;
 using Ccd.Runtime.Health;
 using Ccd.Runtime.Jobs;
@@ -6,8 +7,8 @@ using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Problems;
 using Ccd.Runtime.Publishing;
 using Ccd.Runtime.Schema;
-using Ccd.Runtime.Telemetry;
 using Ccd.Runtime.SearchIndexing;
+using Ccd.Runtime.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;

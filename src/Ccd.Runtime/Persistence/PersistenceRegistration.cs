@@ -1,4 +1,5 @@
 using Ccd.Runtime.CaseTypes;
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Submission;
 using Microsoft.AspNetCore.Builder;

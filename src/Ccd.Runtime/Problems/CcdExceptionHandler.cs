@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Database;
 using Ccd.Runtime.Hosting;
 using Microsoft.AspNetCore.Diagnostics;

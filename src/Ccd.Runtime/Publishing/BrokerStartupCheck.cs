@@ -1,4 +1,5 @@
 using Amqp;
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 
 namespace Ccd.Runtime.Publishing;

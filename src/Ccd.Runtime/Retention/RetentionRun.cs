@@ -1,4 +1,5 @@
 using Ccd.Runtime.CentralCcd;
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Persistence;
 using Microsoft.Extensions.Logging;

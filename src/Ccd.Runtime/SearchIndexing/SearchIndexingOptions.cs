@@ -1,3 +1,4 @@
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 
 namespace Ccd.Runtime.SearchIndexing;

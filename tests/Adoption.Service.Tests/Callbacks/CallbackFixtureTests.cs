@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Adoption.Service.Tests.Support;
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Persistence;
 using Ccd.Testing;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Http.Json;
 using Ccd.Runtime.Authentication;
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 using Ccd.Testing;
 using Microsoft.Extensions.Configuration;

@@ -142,7 +142,7 @@ public sealed class ProviderAuthenticationTests(PostgresServer postgres) : IAsyn
     [Fact]
     public async Task dev_without_providers_refuses_to_start_naming_the_key()
     {
-        var error = await Assert.ThrowsAsync<Ccd.Runtime.Hosting.CcdStartupException>(() => StartDevAsync(new Dictionary<string, string?> { ["Ccd:Auth:S2sUrl"] = null }));
+        var error = await Assert.ThrowsAsync<Ccd.Runtime.Configuration.CcdStartupException>(() => StartDevAsync(new Dictionary<string, string?> { ["Ccd:Auth:S2sUrl"] = null }));
 
         Assert.Contains("Ccd:Auth:S2sUrl", error.Message, StringComparison.Ordinal);
     }

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Database;
 using Ccd.Runtime.Hosting;
 using Npgsql;

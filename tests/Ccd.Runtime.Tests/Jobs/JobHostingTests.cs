@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Jobs;
 using Ccd.Testing;

@@ -1,4 +1,5 @@
 using System.Net;
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Retention;
 using Ccd.Testing;

@@ -1,8 +1,7 @@
-namespace Ccd.Runtime.Hosting;
+namespace Ccd.Runtime.Configuration;
 
 /// <summary>
-/// A check the serve path runs after the database is ready and before it serves (see
-/// <see cref="CcdHost.PrepareDatabaseAsync"/>): a feature registers one to fail start-up fast on a dependency it
+/// A check the serve path runs after the database is ready and before it serves: a feature registers one to fail start-up fast on a dependency it
 /// cannot work without.
 /// </summary>
 internal interface ICcdStartupCheck

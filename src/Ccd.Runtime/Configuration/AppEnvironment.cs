@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Ccd.Runtime.Hosting;
+namespace Ccd.Runtime.Configuration;
 
 /// <summary>The deployment environment named by <c>APP_ENV</c>.</summary>
 public enum AppEnvironment

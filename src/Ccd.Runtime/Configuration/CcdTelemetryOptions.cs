@@ -1,4 +1,4 @@
-namespace Ccd.Runtime.Telemetry;
+namespace Ccd.Runtime.Configuration;
 
 /// <summary>Where the runtime's traces and metrics go (<c>Ccd:Telemetry</c>).</summary>
 public sealed class CcdTelemetryOptions

@@ -1,4 +1,4 @@
-namespace Ccd.Runtime.Hosting;
+namespace Ccd.Runtime.Configuration;
 
 /// <summary>Settings of the runtime, bound from the <c>Ccd</c> configuration section.</summary>
 public sealed class CcdOptions
@@ -10,7 +10,7 @@ public sealed class CcdOptions
     public CcdDatabaseOptions Database { get; set; } = new();
 
     /// <summary>Trace and metric export (<c>Ccd:Telemetry</c>).</summary>
-    public Telemetry.CcdTelemetryOptions Telemetry { get; set; } = new();
+    public CcdTelemetryOptions Telemetry { get; set; } = new();
 
     /// <summary>Largest request body accepted, in bytes (<c>Ccd:MaxRequestBodyBytes</c>); larger bodies get 413. Default 10 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;

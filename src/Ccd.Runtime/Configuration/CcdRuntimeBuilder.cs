@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Ccd.Runtime.Hosting;
+namespace Ccd.Runtime.Configuration;
 
 /// <summary>Returned by <c>AddCcdRuntime</c>: adds a service's own schema and its case types to the runtime.</summary>
 public sealed class CcdRuntimeBuilder
