@@ -1,4 +1,8 @@
+using System.Reflection;
 using Ccd.Runtime.Authentication;
+using Ccd.Runtime.Problems;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -7,15 +11,32 @@ namespace Adoption.Service.Access;
 /// <summary>
 /// The user behind a request, resolved once from the bearer token: id, roles and the courts of the
 /// <c>courts</c> claim. It only carries facts; what they allow is decided in SQL (<see cref="CaseAccessSql"/>).
+/// An endpoint gets it as a handler parameter.
 /// </summary>
-internal sealed record Caller(CcdUser User, IReadOnlySet<string> Roles, IReadOnlyList<string> Courts)
+internal sealed record Caller(CcdUser User, IReadOnlySet<string> Roles, IReadOnlyList<string> Courts) : IBindableFromHttpContext<Caller>
 {
+    /// <summary>The longest user id the actor columns (<c>created_by</c>, <c>actor</c>, ...) can record.</summary>
+    public const int MaxUserIdLength = 64;
+
     public static Caller From(CcdUser user) => new(
         user,
         user.Roles.Select(role => role.Trim()).ToHashSet(StringComparer.Ordinal),
         user.Courts.Select(court => court.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToArray());
 
     public string Id => User.Id;
+
+    /// <summary>The caller of a request, from the runtime's authenticated user.</summary>
+    public static async ValueTask<Caller?> BindAsync(HttpContext context, ParameterInfo parameter)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var user = await context.RequestServices.GetRequiredService<ICcdUserResolver>().ResolveAsync(context, context.RequestAborted);
+        // Refused before anything runs: a write would fail on its audit row (a 500), and a read would act for an
+        // identity this service could never record.
+        return user.Id.Length > MaxUserIdLength
+            ? throw new ProblemException(401, "unauthenticated", "Authentication is required.",
+                $"The token's user id is longer than {MaxUserIdLength} characters, which this service cannot record.")
+            : From(user);
+    }
 
     public bool IsAdmin => Roles.Contains(AdoptionRoles.Admin);
 

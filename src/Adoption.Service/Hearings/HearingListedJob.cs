@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Adoption.Service.CaseType;
+using Ccd.Runtime.CaseTypes;
 
 namespace Adoption.Service.Hearings;
 
@@ -16,8 +16,8 @@ internal static class HearingListedJob
     /// <summary>The job's name within its event.</summary>
     public const string Name = "notify-hearing";
 
-    public static void Enqueue(AdoptionWriteContext write, Guid caseId, DateOnly? hearingDate) =>
-        write.Event.EnqueueJob(Kind, Payload(caseId, hearingDate), Name);
+    public static void Enqueue(EventContext write, Guid caseId, DateOnly? hearingDate) =>
+        write.EnqueueJob(Kind, Payload(caseId, hearingDate), Name);
 
     public static JsonObject Payload(Guid caseId, DateOnly? hearingDate) => new()
     {

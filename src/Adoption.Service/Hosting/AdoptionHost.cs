@@ -1,10 +1,11 @@
+using Adoption.Service.A58CaseType;
+using Adoption.Service.Api.Assignments;
+using Adoption.Service.Api.Audit;
+using Adoption.Service.Api.Cases;
+using Adoption.Service.Api.Courts;
+using Adoption.Service.Api.Documents;
 using Adoption.Service.ApiReference;
-using Adoption.Service.Assignments;
-using Adoption.Service.Audit;
-using Adoption.Service.Cases;
-using Adoption.Service.CaseType;
-using Adoption.Service.Courts;
-using Adoption.Service.Documents;
+using Adoption.Service.CaseWrites;
 using Adoption.Service.Hearings;
 using Adoption.Service.Notifications;
 using Adoption.Service.Retention;

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Adoption.Service.CaseWrites;
 using Ccd.Runtime.Problems;
 using Microsoft.AspNetCore.Http;
 
@@ -56,53 +56,24 @@ internal static class RequestJson
     }
 
     /// <summary>A string member's value; blank strings are refused (send <c>null</c> to clear an optional field).</summary>
-    public static string StringValue(JsonNode node, string name, int maxLength)
-    {
-        if (node.GetValueKind() != JsonValueKind.String)
-        {
-            throw ProblemException.BadRequest(name, $"'{name}' must be a string.");
-        }
+    public static string StringValue(JsonNode node, string name, int maxLength) => FieldText.Clean(Text(node, name), name, maxLength);
 
-        var value = node.GetValue<string>().Trim();
-        if (value.Length == 0)
-        {
-            throw ProblemException.BadRequest(name, $"'{name}' must not be blank.");
-        }
+    /// <summary>As <see cref="Text"/>; <c>null</c> when the member is absent or <c>null</c>.</summary>
+    public static string? TextOrNull(JsonNode? node, string name) => node is null ? null : Text(node, name);
 
-        // Counted in characters (code points), as PostgreSQL's varchar(n) counts them: an emoji is one, not two UTF-16 units.
-        if (value.Length > maxLength && value.EnumerateRunes().Count() > maxLength)
-        {
-            throw ProblemException.BadRequest(name, $"'{name}' is longer than {maxLength} characters.");
-        }
+    public static DateOnly DateValue(JsonNode node, string name) => FieldText.Date(Text(node, name), name);
 
-        return value;
-    }
+    public static long LongValue(JsonNode node, string name, long min, long max) => FieldText.InRange(Integer(node, name), name, min, max);
 
-    public static DateOnly DateValue(JsonNode node, string name)
-    {
-        var text = StringValue(node, name, 10);
-        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            throw ProblemException.BadRequest(name, $"'{name}' must be a date written yyyy-MM-dd.");
-        }
+    /// <summary>An integer member's value (any integer that fits a <c>long</c>).</summary>
+    public static long Integer(JsonNode node, string name) =>
+        node.GetValueKind() == JsonValueKind.Number && node.AsValue().TryGetValue<long>(out var value)
+            ? value
+            : throw ProblemException.BadRequest(name, $"'{name}' must be an integer.");
 
-        return date;
-    }
-
-    public static long LongValue(JsonNode node, string name, long min, long max)
-    {
-        if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<long>(out var value))
-        {
-            throw ProblemException.BadRequest(name, $"'{name}' must be an integer.");
-        }
-
-        if (value < min || value > max)
-        {
-            throw ProblemException.BadRequest(name, $"'{name}' must be between {min} and {max}.");
-        }
-
-        return value;
-    }
+    /// <summary>A string member's text as sent (untrimmed), for the write's own rules.</summary>
+    public static string Text(JsonNode node, string name) =>
+        node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : throw ProblemException.BadRequest(name, $"'{name}' must be a string.");
 
     /// <summary>The body's <c>version</c> member, if present: a positive integer.</summary>
     public static int? Version(JsonObject body)

@@ -45,9 +45,4 @@ internal static class Versions
 
         throw ProblemException.BadRequest("If-Match", "If-Match must be one strong ETag of this API, such as \"7\" (weak ETags and * are not accepted).");
     }
-
-    /// <summary>409 carrying the version the caller should re-read.</summary>
-    public static ProblemException Stale(int expected, int current) => ProblemException.Conflict(
-        $"The case is at version {current}, not {expected}: someone changed it since you read it. Read it again and retry.",
-        new Dictionary<string, object?> { ["currentVersion"] = current });
 }

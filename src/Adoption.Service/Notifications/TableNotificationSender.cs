@@ -1,4 +1,4 @@
-using Adoption.Service.Http;
+using Adoption.Service.Database;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;

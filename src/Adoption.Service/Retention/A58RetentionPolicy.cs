@@ -1,4 +1,4 @@
-using Adoption.Service.CaseType;
+using Adoption.Service.CaseWrites;
 using Ccd.Runtime.Retention;
 using Microsoft.Extensions.Logging;
 using Npgsql;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Adoption.Service.Audit;
-using Adoption.Service.Http;
+using Adoption.Service.CaseWrites;
+using Adoption.Service.Database;
 using Ccd.Runtime.Retention;
 using Npgsql;
 using NpgsqlTypes;

@@ -1,7 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Adoption.Service.Access;
-using Adoption.Service.Cases;
+using Adoption.Service.Api.Cases;
+using Adoption.Service.CaseWrites;
 using Adoption.Service.Tests.Support;
 using Ccd.Runtime.Authentication;
 using Ccd.Testing;
@@ -62,7 +63,7 @@ public sealed class VisibilityInSqlTests(PostgresServer postgres)
         Assert.Equal(36, await RowsLeavingTheScanAsync(app, socialWorker, swQuery));
 
         // The caseworker of BFC: a page of 50 of its 2,500, and a total of 2,500.
-        var cwQuery = new CaseListQuery("BFC", "APPLICATION", 1, 50);
+        var cwQuery = new CaseListQuery("BFC", AdoptionState.APPLICATION, 1, 50);
         var cwRows = await RunPageAsync(app, caseworker, cwQuery);
         Assert.Equal(50, cwRows.Count);
         Assert.Equal(2_500, await RunCountAsync(app, caseworker, cwQuery));
