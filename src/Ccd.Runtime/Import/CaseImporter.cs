@@ -25,6 +25,8 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
 
     private long _started;
 
+    private SortedDictionary<string, string> _fingerprint = [];
+
     private readonly CaseWritePipeline _pipeline = pipeline ?? new CaseWritePipeline(target, time, new CaseGate(), Options.Create(new SubmissionOptions()));
 
     // Arbitrary constant shared by every replica: "ccd-impo". Only one import runs against a store at a time.
@@ -54,6 +56,12 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
                 {
                     throw new ImportException($"CCD's database has no case of case type '{caseType}' (case type ids are case-sensitive); nothing was imported.");
                 }
+            }
+
+            _fingerprint = ImportFingerprint.Of(source);
+            foreach (var caseType in options.CaseTypes)
+            {
+                await ImportFingerprint.CheckAsync(target, caseType, _fingerprint, cancellationToken);
             }
 
             foreach (var caseType in options.CaseTypes)
@@ -87,7 +95,7 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
         await using (var connection = await target.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            await ImportProgress.StartAsync(connection, transaction, caseType, mark, Now(), cancellationToken);
+            await ImportProgress.StartAsync(connection, transaction, caseType, mark, ImportFingerprint.Json(_fingerprint), Now(), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -136,7 +144,7 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
             options.FaultPoint?.Invoke(ImportFaultPoint.InsidePreloadBatch);
             await transaction.CommitAsync(cancellationToken);
             Record(caseType, merged, totals);
-            progress.Report(caseType, "preload", state.CasesCopied + merged.Cases.Count, total);
+            progress.Report(caseType, "preload", state.CasesCopied + merged.NewCases, total);
             options.FaultPoint?.Invoke(ImportFaultPoint.BetweenPreloadBatches);
         }
     }
@@ -348,7 +356,7 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
     private static void Record(string caseType, MergeResult merged, ImportSummary totals)
     {
         totals.Add(merged);
-        ImportMetrics.Copied(caseType, merged.Cases.Count, merged.Events);
+        ImportMetrics.Copied(caseType, merged.NewCases, merged.Events);
     }
 
     private static async Task<List<long>> LongsAsync(NpgsqlCommand command, CancellationToken cancellationToken)

@@ -95,33 +95,6 @@ internal static class ImportCommand
         return 0;
     }
 
-    private static async Task<int> VerifyAsync(ImportVerifier verifier, IEnumerable<string> caseTypes, CancellationToken cancellationToken)
-    {
-        var passed = true;
-        foreach (var result in await verifier.VerifyAsync(caseTypes, cancellationToken))
-        {
-            var c = CultureInfo.InvariantCulture;
-            Console.WriteLine(string.Create(c,
-                $"{result.CaseTypeId}: source {result.SourceCases} cases / {result.SourceEvents} events; store {result.TargetCases} cases / {result.TargetEvents} events"));
-            if (result.Missing.Total > 0)
-            {
-                Console.WriteLine(string.Create(c, $"  missing in store: {result.Missing.Total} (e.g. {string.Join(", ", result.Missing.Examples)})"));
-            }
-
-            if (result.Different.Total > 0)
-            {
-                Console.WriteLine(string.Create(c, $"  different content or history: {result.Different.Total} (e.g. {string.Join(", ", result.Different.Examples)})"));
-            }
-
-            if (result.Extra > 0)
-            {
-                Console.WriteLine(string.Create(c, $"  only in store (service-originated or created after cutover): {result.Extra}"));
-            }
-
-            Console.WriteLine(result.Passed ? "  verify passed" : "  verify FAILED");
-            passed &= result.Passed;
-        }
-
-        return passed ? 0 : 1;
-    }
+    private static async Task<int> VerifyAsync(ImportVerifier verifier, IEnumerable<string> caseTypes, CancellationToken cancellationToken) =>
+        ImportVerifyReport.Write(Console.Out, await verifier.VerifyAsync(caseTypes, cancellationToken)) ? 0 : 1;
 }

@@ -89,8 +89,9 @@ internal static class ImportMerge
             INSERT INTO ccd.import_cases AS i (reference, case_type_id, revision, imported_at)
             SELECT w.reference, s.case_type_id, w.revision, @now FROM written w JOIN import_case s ON s.reference = w.reference
             ON CONFLICT (reference) DO UPDATE SET revision = EXCLUDED.revision, imported_at = EXCLUDED.imported_at
+            RETURNING i.reference, (xmax = 0) AS first
         )
-        SELECT reference FROM written
+        SELECT w.reference, coalesce(i.first, false) FROM written w LEFT JOIN imported i ON i.reference = w.reference
         """;
 
     // The case's latest new event carries the case's CCD version; earlier ones the smaller of their revision and it
@@ -138,7 +139,7 @@ internal static class ImportMerge
         LEFT JOIN pg_sequences q ON format('%I.%I', q.schemaname, q.sequencename) = s.seq;
         """;
 
-    /// <summary>Merges the staged batch; returns the cases written (new or changed), the events added and the cases left alone because they moved on.</summary>
+    /// <summary>Merges the staged batch (<see cref="MergeResult"/>).</summary>
     public static async Task<MergeResult> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime now, CancellationToken cancellationToken)
     {
         var movedOn = await ReferencesAsync(connection, transaction, MovedOnSql, null, cancellationToken);
@@ -162,15 +163,24 @@ internal static class ImportMerge
             }
         }
 
-        var cases = await ReferencesAsync(connection, transaction, CasesSql, command =>
+        var cases = new List<long>();
+        var firstImports = 0;
+        await using (var write = new NpgsqlCommand(CasesSql, connection, transaction))
         {
-            command.Parameters.Add(new NpgsqlParameter<DateTime>("bulk_at", NpgsqlDbType.Timestamp) { TypedValue = now.AddMinutes(5) });
-            command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp) { TypedValue = now });
-        }, cancellationToken);
+            write.Parameters.Add(new NpgsqlParameter<DateTime>("bulk_at", NpgsqlDbType.Timestamp) { TypedValue = now.AddMinutes(5) });
+            write.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp) { TypedValue = now });
+            await using var reader = await write.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                cases.Add(reader.GetInt64(0));
+                firstImports += reader.GetBoolean(1) ? 1 : 0;
+            }
+        }
+
         var events = await ExecuteAsync(connection, transaction, EventsSql, cancellationToken);
         await ExecuteAsync(connection, transaction, ItemsSql, cancellationToken);
         await ExecuteAsync(connection, transaction, SequencesSql, cancellationToken);
-        return new MergeResult(cases, events, movedOn);
+        return new MergeResult(cases, firstImports, events, movedOn);
     }
 
     private static async Task<List<long>> ReferencesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Action<NpgsqlCommand>? parameters, CancellationToken cancellationToken)
@@ -194,5 +204,8 @@ internal static class ImportMerge
     }
 }
 
-/// <summary>One merged batch: the cases written, the events added, and the cases skipped because the store's copy moved on since import.</summary>
-internal sealed record MergeResult(IReadOnlyList<long> Cases, int Events, IReadOnlyList<long> MovedOn);
+/// <summary>
+/// One merged batch: the cases written (new or changed), how many of them were imported for the first time, the
+/// events added, and the cases skipped because the store's copy moved on since import.
+/// </summary>
+internal sealed record MergeResult(IReadOnlyList<long> Cases, int NewCases, int Events, IReadOnlyList<long> MovedOn);

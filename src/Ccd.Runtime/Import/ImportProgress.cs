@@ -18,8 +18,8 @@ internal sealed record ImportProgress(string CaseTypeId, string Phase, long High
 
     // The mark is taken once, when the preload starts: every CCD event above it is the cutover's work.
     private const string StartSql = """
-        INSERT INTO ccd.data_migration_progress (case_type_id, phase, high_water_mark, started_at, updated_at)
-        VALUES (@case_type, 'preload', @mark, @now, @now)
+        INSERT INTO ccd.data_migration_progress (case_type_id, phase, high_water_mark, options, started_at, updated_at)
+        VALUES (@case_type, 'preload', @mark, @options, @now, @now)
         ON CONFLICT (case_type_id) DO NOTHING
         """;
 
@@ -41,9 +41,10 @@ internal sealed record ImportProgress(string CaseTypeId, string Phase, long High
             : null;
     }
 
-    public static async Task StartAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string caseType, long mark, DateTime now, CancellationToken cancellationToken)
+    public static async Task StartAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string caseType, long mark, string options, DateTime now, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(StartSql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string>("options", NpgsqlDbType.Jsonb) { TypedValue = options });
         command.Parameters.Add(new NpgsqlParameter<string>("case_type", NpgsqlDbType.Varchar) { TypedValue = caseType });
         command.Parameters.Add(new NpgsqlParameter<long>("mark", NpgsqlDbType.Bigint) { TypedValue = mark });
         command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp) { TypedValue = now });

@@ -4,7 +4,6 @@ using Ccd.Runtime.CentralCcd;
 using Ccd.Runtime.Commands;
 using Ccd.Runtime.Database;
 using Ccd.Runtime.Persistence;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,7 +24,7 @@ internal static class RetentionCommand
         run.Options.Add(dryRun);
         run.SetAction((parseResult, cancellationToken) => context.RunAsync(parseResult, async (app, token) =>
         {
-            var options = app.Configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions();
+            var options = RetentionOptions.Read(app.Configuration);
             var ccdOptions = app.Services.GetRequiredService<IOptions<CentralCcdOptions>>().Value;
             await app.Services.GetRequiredService<DatabaseStartup>().EnsureReadyAsync(token);
             var runner = new RetentionRun(

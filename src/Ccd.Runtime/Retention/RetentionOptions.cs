@@ -1,3 +1,7 @@
+using System.Globalization;
+using Ccd.Runtime.Hosting;
+using Microsoft.Extensions.Configuration;
+
 namespace Ccd.Runtime.Retention;
 
 /// <summary>Settings of <c>retention run</c> (<c>Ccd:Retention</c>).</summary>
@@ -16,4 +20,41 @@ internal sealed class RetentionOptions
     /// their policy agrees, without asking CCD (the old local-only mode). Every other case type goes through CCD.
     /// </summary>
     public string[] LocalOnlyCaseTypes { get; set; } = [];
+
+    /// <summary>Reads and checks the section; a value that cannot be used stops the run with one line naming its key.</summary>
+    public static RetentionOptions Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        RetentionOptions options;
+        try
+        {
+            options = section.Get<RetentionOptions>() ?? new RetentionOptions();
+        }
+        catch (InvalidOperationException exception)
+        {
+            // The binder names the key ("... at 'Ccd:Retention:MinimumCandidates' to type 'System.Int32'").
+            throw new CcdStartupException($"{SectionName} is invalid: {exception.Message}");
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        if (!(options.MaximumShare is > 0 and <= 1))
+        {
+            throw new CcdStartupException(string.Create(c, $"{SectionName}:{nameof(MaximumShare)} must be a share above 0 and at most 1 (0.05 is 5%), not {options.MaximumShare}"));
+        }
+
+        if (options.MinimumCandidates < 1)
+        {
+            throw new CcdStartupException(string.Create(c, $"{SectionName}:{nameof(MinimumCandidates)} must be at least 1, not {options.MinimumCandidates}"));
+        }
+
+        for (var i = 0; i < options.LocalOnlyCaseTypes.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.LocalOnlyCaseTypes[i]))
+            {
+                throw new CcdStartupException(string.Create(c, $"{SectionName}:{nameof(LocalOnlyCaseTypes)}:{i} is empty: name a case type"));
+            }
+        }
+
+        return options;
+    }
 }

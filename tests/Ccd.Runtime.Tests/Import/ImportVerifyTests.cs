@@ -1,0 +1,64 @@
+using Ccd.Runtime.Hosting;
+using Ccd.Runtime.Import;
+using Ccd.Testing;
+using Xunit;
+
+namespace Ccd.Runtime.Tests.Import;
+
+/// <summary><c>import --verify</c> lists every difference by kind, and knows CCD's pointer rows.</summary>
+public sealed class ImportVerifyTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task verify_lists_every_missing_extra_and_different_case_with_the_columns_and_events_that_differ_and_exits_non_zero()
+    {
+        await using var fixture = await ImportFixture.CreateAsync(postgres, cases: 40, eventsPerCase: 3);
+        await fixture.ImportAsync(ImportPhase.All);
+        Assert.All(await fixture.VerifyAsync(), result => Assert.True(result.Passed, result.Summary));
+        Assert.Equal(0, await RunVerifyCommandAsync(fixture));
+
+        // Cases 1, 2, 3, 5, 6, 7 and 9 are A58.
+        var (editedEvent, changedInCcd, gone, deletedInCcd, lostEvent, both) =
+            (CcdSourceDatabase.Reference(1), CcdSourceDatabase.Reference(5), CcdSourceDatabase.Reference(2), CcdSourceDatabase.Reference(3), CcdSourceDatabase.Reference(6), CcdSourceDatabase.Reference(7));
+        var edited = await ImportFixture.ScalarAsync<long>(fixture.Target, $"SELECT max(id) FROM ccd.case_event WHERE case_reference = {editedEvent}");
+        await ImportFixture.ExecuteAsync(fixture.Target, $"UPDATE ccd.case_event SET summary = 'edited' WHERE id = {edited}");
+        await ImportFixture.ExecuteAsync(fixture.Source, $"UPDATE case_data SET state = 'Closed', data = data || '{{\"x\": 1}}' WHERE reference = {changedInCcd}");
+        await ImportFixture.ExecuteAsync(fixture.Target, $"DELETE FROM ccd.case_event WHERE case_reference = {gone}; DELETE FROM ccd.es_queue WHERE reference = {gone}; DELETE FROM ccd.case_data WHERE reference = {gone}");
+        await CcdSourceDatabase.DeleteCaseAsync(fixture.SourceConnection, deletedInCcd);
+        var lost = await ImportFixture.ScalarAsync<long>(fixture.Target, $"SELECT min(id) FROM ccd.case_event WHERE case_reference = {lostEvent}");
+        await ImportFixture.ExecuteAsync(fixture.Target, $"DELETE FROM ccd.case_event WHERE id = {lost}");
+        await ImportFixture.ExecuteAsync(fixture.Source, $"UPDATE case_data SET supplementary_data = '{{\"HMCTSServiceId\": \"XYZ1\"}}', resolved_ttl = date '2040-01-01' WHERE reference = {both}");
+
+        var a58 = (await fixture.VerifyAsync("A58")).Single();
+
+        Assert.False(a58.Passed);
+        Assert.Equal([gone], a58.Missing);
+        Assert.Equal([deletedInCcd], a58.Extra);
+        Assert.Equal(
+            new[]
+            {
+                $"{editedEvent}: events different {edited}",
+                $"{changedInCcd}: state, data",
+                $"{lostEvent}: events missing {lost}",
+                $"{both}: supplementary_data, resolved_ttl",
+            }.Order(StringComparer.Ordinal),
+            a58.Different.Select(d => $"{d.Reference}: {d.Describe()}").Order(StringComparer.Ordinal));
+
+        var printed = new StringWriter();
+        Assert.False(ImportVerifyReport.Write(printed, [a58]));
+        var lines = printed.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains($"  missing in store 1: {gone}", lines);
+        Assert.Contains($"  extra in store 1: {deletedInCcd}", lines);
+        Assert.Contains("  different 4:", lines);
+        Assert.Contains($"    {changedInCcd}: state, data", lines);
+        Assert.Equal("  verify FAILED: 1 missing, 1 extra, 4 different", lines[^1]);
+        Assert.Equal(1, await RunVerifyCommandAsync(fixture));
+    }
+
+    private static Task<int> RunVerifyCommandAsync(ImportFixture fixture)
+    {
+        var host = new CcdHostDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };
+        return CcdHost.RunAsync(["import", "--verify", "--case-types", "A58", "--source", fixture.SourceConnection, "--APP_ENV=TEST",
+            $"--TEST_DATABASE_URL={fixture.TargetConnection}", $"--Ccd:Auth:SigningKey={TestTokens.SigningKey}",
+            "--Ccd:CaseTypes:0:Id=A58", "--Ccd:CaseTypes:0:Jurisdiction=ADOPTION"], host);
+    }
+}
