@@ -1,5 +1,5 @@
 using System.Globalization;
-using Ccd.Runtime.Hosting;
+using Ccd.Runtime.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Ccd.Runtime.Retention;
