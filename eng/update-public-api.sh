@@ -10,7 +10,7 @@ for _ in 1 2; do
   added=$(grep -oP "RS0016: Symbol '\K.*?(?=' is not part of the declared)" <<<"$out" | sort -u || true)
   removed=$(grep -oP "RS0017: Symbol '\K.*?(?=' is part of the declared API)" <<<"$out" | sort -u || true)
   [ -z "$added$removed" ] && break
-  { head -n1 "$file"; { tail -n +2 "$file"; [ -n "$added" ] && printf '%s\n' "$added"; } | grep -vxF -f <(printf '%s\n' "$removed" | sed '/^$/d'; echo '#__none__') | sed '/^$/d' | sort -u; } > "$file.tmp"
+  { head -n1 "$file"; { tail -n +2 "$file"; [ -z "$added" ] || printf '%s\n' "$added"; } | grep -vxF -f <(printf '%s\n' "$removed" | sed '/^$/d'; echo '#__none__') | sed '/^$/d' | sort -u; } > "$file.tmp"
   mv "$file.tmp" "$file"
 done
 echo "updated $file ($(($(wc -l <"$file") - 1)) symbols)"

@@ -20,13 +20,13 @@ for project in tests/*.Tests; do
   dotnet "$dll" -result-ctrf "$results/$name.ctrf.json" -noColor 2>&1 | tail -n 80 || status=1
 done
 
-# The packages a service team uses (Ccd.Runtime, Ccd.Runtime.Testing, the ccd-conformance tool), packed under a
+# The packages a service team uses (Ccd.Runtime, Ccd.Runtime.LocalDatabase, Ccd.Runtime.Testing, the ccd-conformance tool), packed under a
 # version of this run, and the sample test project outside the solution that restores them from that folder.
 echo "== packages and samples/NoteService.Tests"
 pack_and_build_sample() {
   local version="1.0.0-ci.$(date +%s)" project
   rm -rf artifacts/packages
-  for project in src/Ccd.Runtime src/Ccd.Runtime.Testing src/Ccd.Conformance; do
+  for project in src/Ccd.Runtime src/Ccd.Runtime.LocalDatabase src/Ccd.Runtime.Testing src/Ccd.Conformance; do
     dotnet pack "$project" -c Release --no-build -nologo -v q -p:PackageVersion="$version" -o artifacts/packages || return 1
   done
   dotnet build samples/NoteService.Tests -c Release -nologo -v q -clp:ErrorsOnly -p:CcdPackageVersion="$version"

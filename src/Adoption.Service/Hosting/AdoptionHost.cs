@@ -10,8 +10,10 @@ using Adoption.Service.Hearings;
 using Adoption.Service.Notifications;
 using Adoption.Service.Retention;
 using Ccd.Runtime.Authentication;
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Jobs;
+using Ccd.Runtime.LocalDatabase;
 using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Retention;
 using Ccd.Runtime.Schema;
@@ -36,8 +38,13 @@ public static class AdoptionHost
 
     private static void ConfigureServices(WebApplicationBuilder builder)
     {
-        builder.AddCcdRuntime().AddMigrations(Migrations).AddA58()
+        var ccd = builder.AddCcdRuntime().AddMigrations(Migrations).AddA58()
             .AddJobHandler<NotifyHearingListed>(HearingListedJob.Kind);
+        if (ccd.Environment == AppEnvironment.Local)
+        {
+            ccd.AddLocalPostgres(); // the embedded development database, used when LOCAL_DATABASE_URL is not set
+        }
+
         builder.Services.AddSingleton<AdoptionWritePath>();
         builder.Services.AddSingleton<ICaseRetentionPolicy, A58RetentionPolicy>();
         builder.Services.AddSingleton(HearingOptions.Read(builder.Configuration));

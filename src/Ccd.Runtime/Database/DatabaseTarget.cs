@@ -1,6 +1,5 @@
 using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
-using Ccd.Runtime.LocalDatabase;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 
@@ -11,7 +10,7 @@ namespace Ccd.Runtime.Database;
 /// <c>{APP_ENV}_DATABASE_URL</c> (serving, the runtime role), <c>{APP_ENV}_MIGRATION_DATABASE_URL</c> (the owner)
 /// and <c>{APP_ENV}_DIRECT_DATABASE_URL</c> (LISTEN/NOTIFY past a transaction pool) settings.
 /// </summary>
-internal sealed class DatabaseTarget : IAsyncDisposable
+internal sealed class DatabaseTarget
 {
     private DatabaseTarget(
         NpgsqlConnectionStringBuilder connection,
@@ -21,7 +20,7 @@ internal sealed class DatabaseTarget : IAsyncDisposable
         bool transactionPooling,
         bool createsRuntimeLogin,
         string source,
-        LocalPostgresCluster? embedded)
+        ILocalDatabase? embedded)
     {
         Connection = connection;
         Owner = owner;
@@ -57,7 +56,8 @@ internal sealed class DatabaseTarget : IAsyncDisposable
     /// <summary>The variable the URL came from, or "embedded".</summary>
     public string Source { get; }
 
-    public LocalPostgresCluster? Embedded { get; }
+    /// <summary>The LOCAL development database the connection is to, when no URL was set; null otherwise.</summary>
+    public ILocalDatabase? Embedded { get; }
 
     /// <summary>The variable holding the owner's URL, e.g. <c>PROD_MIGRATION_DATABASE_URL</c>.</summary>
     public static string MigrationUrlKey(AppEnvironment environment) => $"{environment.ToString().ToUpperInvariant()}_MIGRATION_DATABASE_URL";
@@ -65,10 +65,10 @@ internal sealed class DatabaseTarget : IAsyncDisposable
     /// <summary>The variable holding the direct URL used for LISTEN behind a transaction pool, e.g. <c>PROD_DIRECT_DATABASE_URL</c>.</summary>
     public static string DirectUrlKey(AppEnvironment environment) => $"{environment.ToString().ToUpperInvariant()}_DIRECT_DATABASE_URL";
 
-    public static DatabaseTarget Resolve(IConfiguration configuration, AppEnvironment environment, CcdDatabaseOptions options, string contentRoot, DatabaseRole role)
+    public static DatabaseTarget Resolve(IConfiguration configuration, AppEnvironment environment, CcdDatabaseOptions options, DatabaseRole role, ILocalDatabase? local)
     {
         var key = AppEnvironmentSettings.DatabaseUrlKey(environment);
-        var (serving, source, embedded) = ResolveServing(configuration, environment, options, contentRoot, key);
+        var (serving, source, embedded) = ResolveServing(configuration, environment, options, key, local);
         var pooled = options.TransactionPooling;
         var direct = Optional(configuration, DirectUrlKey(environment)) ?? (options.DirectPort is { } port ? WithPort(serving, port) : null);
         var migration = Optional(configuration, MigrationUrlKey(environment));
@@ -121,8 +121,8 @@ internal sealed class DatabaseTarget : IAsyncDisposable
         return $"Database connection: serving as {serving} through a transaction pool: automatic statement preparation {(Connection.MaxAutoPrepare == 0 ? "off" : $"at {Connection.MaxAutoPrepare} (set in the URL)")}; {listen}.";
     }
 
-    private static (NpgsqlConnectionStringBuilder Serving, string Source, LocalPostgresCluster? Embedded) ResolveServing(
-        IConfiguration configuration, AppEnvironment environment, CcdDatabaseOptions options, string contentRoot, string key)
+    private static (NpgsqlConnectionStringBuilder Serving, string Source, ILocalDatabase? Embedded) ResolveServing(
+        IConfiguration configuration, AppEnvironment environment, CcdDatabaseOptions options, string key, ILocalDatabase? local)
     {
         if (Optional(configuration, key) is { } configured)
         {
@@ -134,23 +134,15 @@ internal sealed class DatabaseTarget : IAsyncDisposable
             throw new CcdStartupException($"{key} is not set: APP_ENV={environment.ToString().ToUpperInvariant()} needs a database URL in {key}.");
         }
 
-        var dataDirectory = configuration["LOCAL_DATA_DIR"];
-        if (string.IsNullOrWhiteSpace(dataDirectory))
+        if (local is null)
         {
-            dataDirectory = Path.Combine(contentRoot, ".data", "postgres");
+            throw new CcdStartupException(
+                $"{key} is not set and no embedded database is registered: set {key}, or register the development database (AddLocalPostgres, from Ccd.Runtime.LocalDatabase).");
         }
 
-        try
-        {
-            // Start-up is synchronous here because the data source must exist before services are built.
-            var cluster = LocalPostgresCluster.StartAsync(dataDirectory).GetAwaiter().GetResult();
-            cluster.EnsureDatabaseAsync(options.LocalDatabaseName).GetAwaiter().GetResult();
-            return (new NpgsqlConnectionStringBuilder(cluster.ConnectionString(options.LocalDatabaseName)), "embedded", cluster);
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or NpgsqlException)
-        {
-            throw new CcdStartupException($"The embedded LOCAL database in {dataDirectory} could not start: {exception.Message}", exception);
-        }
+        // Synchronous because the data source must exist before the services that use it are built.
+        var connection = local.StartAsync(options.LocalDatabaseName, CancellationToken.None).GetAwaiter().GetResult();
+        return (new NpgsqlConnectionStringBuilder(connection), "embedded", local);
     }
 
     private static NpgsqlConnectionStringBuilder? Optional(IConfiguration configuration, string key)
@@ -196,13 +188,5 @@ internal sealed class DatabaseTarget : IAsyncDisposable
         builder.CancellationTimeout = 1000;
         builder.ApplicationName ??= "ccd-runtime";
         return builder;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Embedded is not null)
-        {
-            await Embedded.DisposeAsync();
-        }
     }
 }

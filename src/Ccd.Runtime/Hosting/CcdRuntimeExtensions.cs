@@ -26,7 +26,7 @@ public static class CcdRuntimeExtensions
 {
     /// <summary>
     /// Registers the runtime: options from the <c>Ccd</c> section, the environment from <c>APP_ENV</c>, one
-    /// <see cref="NpgsqlDataSource"/> for <c>{APP_ENV}_DATABASE_URL</c> (or the embedded LOCAL cluster), the
+    /// <see cref="NpgsqlDataSource"/> for <c>{APP_ENV}_DATABASE_URL</c> (or the registered <see cref="ILocalDatabase"/> in LOCAL), the
     /// migration runner, problem details, health checks, and authentication (<c>Ccd:Auth</c>).
     /// </summary>
     /// <exception cref="CcdStartupException">The configuration is invalid; the message names the variable.</exception>
@@ -43,8 +43,9 @@ public static class CcdRuntimeExtensions
         services.AddSingleton(TimeProvider.System);
 
         var role = ((IHostApplicationBuilder)builder).Properties.TryGetValue(RuntimeRoles.PropertyKey, out var chosen) && chosen is DatabaseRole given ? given : DatabaseRole.Runtime;
-        var target = DatabaseTarget.Resolve(builder.Configuration, environment, options.Database, builder.Environment.ContentRootPath, role);
-        services.AddSingleton(_ => target);
+        // Resolved when first needed (the database check of serve, a command's work), so registering never starts
+        // a database; a LOCAL without a URL starts the registered development database then.
+        services.AddSingleton(sp => DatabaseTarget.Resolve(builder.Configuration, environment, options.Database, role, sp.GetService<ILocalDatabase>()));
         services.AddSingleton<ListenDataSource>();
         services.AddSingleton(sp =>
         {

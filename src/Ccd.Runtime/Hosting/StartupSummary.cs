@@ -21,19 +21,7 @@ internal static class StartupSummary
         }
     }
 
-    private static string Describe(DatabaseTarget target)
-    {
-        if (target.Embedded is not { } cluster)
-        {
-            return $"{target.Connection.Host}:{target.Connection.Port}/{target.Connection.Database} (from {target.Source})";
-        }
-
-        var where = $"embedded PostgreSQL in {cluster.DataDirectory} on 127.0.0.1:{cluster.Port}";
-        if (cluster.RelocatedFrom is { } requested)
-        {
-            where += $" (kept there because the postgres user cannot enter {requested}; LOCAL_DATA_DIR chooses another folder)";
-        }
-
-        return where + (cluster.Joined ? ", shared with another process using it" : ", stopped when the service stops");
-    }
+    private static string Describe(DatabaseTarget target) => target.Embedded is { } local
+        ? local.Describe()
+        : $"{target.Connection.Host}:{target.Connection.Port}/{target.Connection.Database} (from {target.Source})";
 }

@@ -83,6 +83,31 @@ public sealed class StartupFailureTests(PostgresServer postgres)
         _ = acceptLoop;
     }
 
+    [Fact]
+    public async Task local_without_server_binaries_stops_start_up_naming_the_install_script()
+    {
+        var folder = Directory.CreateTempSubdirectory("ccd-no-pg-").FullName;
+        try
+        {
+            // The service installs nothing itself: with no binaries where PG_BIN_DIR points, it says which script to run.
+            var environment = new Dictionary<string, string?>
+            {
+                ["APP_ENV"] = "LOCAL",
+                ["LOCAL_DATA_DIR"] = Path.Combine(folder, "data"),
+                ["PG_BIN_DIR"] = folder,
+            };
+
+            var (exitCode, output, elapsed) = await ServiceBinary.RunAsync(environment, Ceiling);
+
+            AssertFailedClearly(exitCode, output, elapsed, "run scripts/install-prerequisites.sh serve");
+            Assert.Equal(2, exitCode);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static Dictionary<string, string?> Prod(string url) => new() { ["APP_ENV"] = "PROD", ["PROD_DATABASE_URL"] = url };
 
     private static void AssertFailedClearly(int exitCode, string output, TimeSpan elapsed, string expected)

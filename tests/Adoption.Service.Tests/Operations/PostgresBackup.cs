@@ -22,7 +22,7 @@ internal static class PostgresBackup
     private static async Task RunAsync(string tool, string connectionString, string[] arguments)
     {
         var target = new NpgsqlConnectionStringBuilder(connectionString);
-        var bin = await PostgresBinaries.FindOrInstallAsync(CancellationToken.None);
+        var bin = PostgresBinaries.Find();
         var (code, output) = await ProcessRunner.RunAsync(
             Path.Combine(bin, tool),
             [$"--host={target.Host}", $"--port={target.Port}", $"--username={target.Username}", $"--dbname={target.Database}", .. arguments],

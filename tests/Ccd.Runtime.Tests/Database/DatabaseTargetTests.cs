@@ -16,7 +16,7 @@ public sealed class DatabaseTargetTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var options = new CcdDatabaseOptions { TransactionPooling = pooled, DirectPort = directPort };
-        return DatabaseTarget.Resolve(configuration, environment, options, AppContext.BaseDirectory, role);
+        return DatabaseTarget.Resolve(configuration, environment, options, role, local: null);
     }
 
     [Fact]

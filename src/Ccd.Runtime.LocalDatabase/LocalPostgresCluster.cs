@@ -10,7 +10,7 @@ namespace Ccd.Runtime.LocalDatabase;
 /// <summary>
 /// A PostgreSQL cluster in a folder of its own, listening on a free loopback port (password required, generated and
 /// kept beside the data) and on a Unix socket in a private folder (no password): the embedded database of
-/// <c>APP_ENV=LOCAL</c>, and the throwaway server of the test suite. Data persists in the folder between starts.
+/// <c>APP_ENV=LOCAL</c> (<see cref="LocalDatabaseRegistration.AddLocalPostgres"/>), and the throwaway server of the test suite. Data persists in the folder between starts.
 /// When the process runs as root the server runs as the <c>postgres</c> user (PostgreSQL refuses root); if that user
 /// cannot reach the folder, the cluster is kept in a folder of its own keyed by the folder asked for.
 /// A process that finds the cluster already used by another live process joins it; the last one to leave stops it.
@@ -67,10 +67,11 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     /// <param name="throwaway">Tuned for tests: no fsync, no full-page writes (data may be lost on a crash).</param>
     /// <param name="port">The port to listen on (to restart on the same port); a free one when null. Ignored when joining.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <exception cref="InvalidOperationException">The server binaries are not installed, or the server did not start; the message says why.</exception>
     public static async Task<LocalPostgresCluster> StartAsync(string dataDirectory, bool throwaway = false, int? port = null, CancellationToken cancellationToken = default)
     {
         var account = ServerAccount.ForThisProcess();
-        var tools = new ServerTools(await PostgresBinaries.FindOrInstallAsync(cancellationToken), account);
+        var tools = new ServerTools(PostgresBinaries.Find(), account);
         var location = await ClusterLocation.ResolveAsync(dataDirectory, account, cancellationToken);
         using var startLock = await ClusterLocks.AcquireStartLockAsync(location.StartLockFile, StartLockTimeout, cancellationToken);
 

@@ -3,7 +3,7 @@ using Ccd.Runtime.LocalDatabase;
 using Npgsql;
 using Xunit;
 
-namespace Ccd.Runtime.Tests.LocalDatabase;
+namespace Ccd.Runtime.LocalDatabase.Tests;
 
 /// <summary>
 /// Several users of one data folder: a second start joins the running server instead of replacing it, the server is
