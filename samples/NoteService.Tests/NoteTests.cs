@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Testing;
+using Ccd.Runtime.Wire;
 using Xunit;
 
 [assembly: AssemblyFixture(typeof(NoteService.Tests.Database))]

@@ -1,5 +1,5 @@
+using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Hosting;
-using Ccd.Runtime.Persistence;
 using Ccd.Testing;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Ccd.Runtime.Persistence;
+using Ccd.Runtime.Wire;
 using Ccd.Testing.FakeElasticsearch;
 using Xunit;
 

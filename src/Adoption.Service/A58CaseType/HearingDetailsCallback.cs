@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Adoption.Service.Hearings;
-using Ccd.Runtime.Callbacks;
+using Ccd.Runtime.CaseTypes;
 
 namespace Adoption.Service.A58CaseType;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Adoption.Service.Access;
-using Ccd.Runtime.Callbacks;
+using Ccd.Runtime.CaseTypes;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,5 +1,5 @@
 using Adoption.Service.Access;
-using Ccd.Runtime.Submission;
+using Ccd.Runtime.CaseTypes;
 
 namespace Adoption.Service.CaseWrites;
 

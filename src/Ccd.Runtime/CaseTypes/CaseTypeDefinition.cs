@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Ccd.Runtime.Persistence;
 using Npgsql;
 
 namespace Ccd.Runtime.CaseTypes;

@@ -93,7 +93,7 @@ public sealed class EventBuilder<TCase, TState>
 
     /// <summary>Answers CCD's about-to-start callback for this event with <typeparamref name="THandler"/>.</summary>
     public EventBuilder<TCase, TState> AboutToStart<THandler>()
-        where THandler : class, Callbacks.ICallbackHandler
+        where THandler : class, ICallbackHandler
     {
         _aboutToStart = typeof(THandler);
         return this;
@@ -101,7 +101,7 @@ public sealed class EventBuilder<TCase, TState>
 
     /// <summary>Answers CCD's mid-event callback for page <paramref name="pageId"/> of this event with <typeparamref name="THandler"/>.</summary>
     public EventBuilder<TCase, TState> MidEvent<THandler>(string pageId)
-        where THandler : class, Callbacks.ICallbackHandler
+        where THandler : class, ICallbackHandler
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pageId);
         _midEvent[pageId] = typeof(THandler);

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Ccd.Runtime.Authentication;
-using Ccd.Runtime.Submission;
 using Npgsql;
 
 namespace Ccd.Runtime.CaseTypes;

@@ -55,7 +55,7 @@ internal sealed class EventDefinition
 
     /// <summary>
     /// Never conflicts on a stale version (such as adding a note): only what it changed relative to CCD's
-    /// <c>case_details_before</c> is applied to the stored case (see <see cref="Submission.StaleEventRules"/>).
+    /// <c>case_details_before</c> is applied to the stored case (see <c>Writing/StaleEventRules</c>).
     /// </summary>
     public bool Additive { get; init; }
 

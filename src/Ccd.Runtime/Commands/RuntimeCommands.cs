@@ -11,12 +11,12 @@ internal static class RuntimeCommands
     [
         MigrateCommand.Create,
         DevTokenCommand.Create,
-        Status.StatusCommand.Create,
+        StatusCommand.Create,
         SearchIndexingCommands.Reindex,
         SearchIndexingCommands.DeadLetterCommands,
         JobsCommand.Create,
-        Publishing.OutboxCommand.Create,
-        Import.ImportCommand.Create,
-        Retention.RetentionCommand.Create,
+        OutboxCommand.Create,
+        ImportCommand.Create,
+        RetentionCommand.Create,
     ];
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Ccd.Runtime.Persistence;
-using Ccd.Runtime.Submission;
+using Ccd.Runtime.Writing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;

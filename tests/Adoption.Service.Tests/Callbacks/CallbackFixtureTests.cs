@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Adoption.Service.Tests.Support;
 using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
-using Ccd.Runtime.Persistence;
+using Ccd.Runtime.Wire;
 using Ccd.Testing;
 using Xunit;
 

@@ -4,8 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Adoption.Service.Tests.Support;
-using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Testing;
+using Ccd.Runtime.Wire;
 using Ccd.Testing;
 using Xunit;
 

@@ -60,7 +60,7 @@ public sealed class CaseApiTests(PostgresServer postgres)
         var reference = created.GetProperty("ccdReference");
         Assert.Equal(JsonValueKind.String, reference.ValueKind);
         Assert.Matches("^[1-9][0-9]{15}$", reference.GetString()!);
-        Assert.True(Ccd.Runtime.Persistence.CaseReference.IsValid(long.Parse(reference.GetString()!, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.True(Ccd.Runtime.Wire.CaseReference.IsValid(long.Parse(reference.GetString()!, System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]

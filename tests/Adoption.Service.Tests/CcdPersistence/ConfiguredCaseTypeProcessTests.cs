@@ -3,8 +3,8 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Adoption.Service.Hosting;
 using Adoption.Service.Tests.Hosting;
-using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Testing;
+using Ccd.Runtime.Wire;
 using Ccd.Testing;
 using Xunit;
 

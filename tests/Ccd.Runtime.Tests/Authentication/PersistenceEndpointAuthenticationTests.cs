@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Ccd.Runtime.Persistence;
+using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Tests.Persistence;
 using Ccd.Testing;
 using Microsoft.AspNetCore.Http;

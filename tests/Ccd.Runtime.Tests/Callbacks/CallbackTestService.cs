@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Ccd.Runtime.Callbacks;
 using Ccd.Runtime.CaseTypes;
+using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Hosting;
-using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Tests.Persistence;
 
 namespace Ccd.Runtime.Tests.Callbacks;

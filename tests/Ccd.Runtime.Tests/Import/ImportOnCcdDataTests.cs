@@ -1,7 +1,7 @@
 using System.Net;
+using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Import;
-using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Tests.Persistence;
 using Ccd.Testing;
 using Xunit;

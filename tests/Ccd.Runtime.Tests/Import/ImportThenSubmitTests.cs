@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Import;
-using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Tests.Persistence;
 using Ccd.Testing;
 using Xunit;

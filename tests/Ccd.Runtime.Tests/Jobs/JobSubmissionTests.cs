@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Ccd.Runtime.CaseTypes;
+using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Jobs;
-using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Tests.Persistence;
 using Ccd.Testing;
 using Microsoft.Extensions.DependencyInjection;

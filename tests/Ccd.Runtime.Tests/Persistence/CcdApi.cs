@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Ccd.Runtime.Persistence;
+using Ccd.Runtime.Wire;
 using Xunit;
 
 namespace Ccd.Runtime.Tests.Persistence;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Ccd.Runtime.Authentication;
-using Ccd.Runtime.Persistence;
-using Ccd.Runtime.Submission;
+using Ccd.Runtime.CaseTypes;
+using Ccd.Runtime.Wire;
 using Ccd.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

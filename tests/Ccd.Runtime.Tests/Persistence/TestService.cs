@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Ccd.Runtime.CaseTypes;
+using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Hosting;
-using Ccd.Runtime.Persistence;
 using Ccd.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

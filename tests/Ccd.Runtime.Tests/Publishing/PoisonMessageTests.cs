@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Ccd.Runtime.Commands;
 using Ccd.Runtime.Publishing;
 using Ccd.Runtime.Status;
 using Ccd.Runtime.Tests.Support;

@@ -1,6 +1,5 @@
-using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Retention;
-using Ccd.Runtime.Submission;
+using Ccd.Runtime.Writing;
 using Ccd.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

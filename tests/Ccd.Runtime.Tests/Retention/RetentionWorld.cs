@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Ccd.Runtime.CentralCcd;
-using Ccd.Runtime.Persistence;
 using Ccd.Runtime.Retention;
 using Ccd.Runtime.Tests.Persistence;
+using Ccd.Runtime.Wire;
+using Ccd.Runtime.Writing;
 using Ccd.Testing;
 using Ccd.Testing.FakeCcd;
 using Microsoft.Extensions.DependencyInjection;

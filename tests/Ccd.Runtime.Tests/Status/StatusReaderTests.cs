@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ccd.Runtime.Commands;
 using Ccd.Runtime.Status;
 using Ccd.Testing;
 using Microsoft.Extensions.Time.Testing;

@@ -1,0 +1,39 @@
+using Ccd.Runtime.Authentication;
+
+namespace Ccd.Runtime.CaseTypes;
+
+/// <summary>
+/// The service's own writes (its REST API, imports, jobs) as CCD events, through the same write path as CCD's
+/// submits: case lock, the service's table writes in the body, then the case view's rendering,
+/// version and revision, history, search queue, outbox and jobs, all in one transaction.
+/// </summary>
+public interface ICcdEventSubmitter
+{
+    /// <summary>
+    /// Runs the event <paramref name="eventId"/> of <paramref name="caseTypeId"/> on case <paramref name="reference"/>,
+    /// or creates a case when it is null (the runtime mints a random unique 16-digit reference; the case has no CCD
+    /// internal id until CCD submits an event for it). When <paramref name="body"/> returns errors or warnings, or
+    /// throws, everything rolls back.
+    /// </summary>
+    /// <exception cref="Problems.ProblemException">404 when <paramref name="reference"/> names no case (or a removed one).</exception>
+    /// <exception cref="InvalidOperationException">The case type or event is not declared.</exception>
+    Task<ServiceEventResult> SubmitAsync(
+        string caseTypeId,
+        string eventId,
+        long? reference,
+        CcdUser user,
+        Func<ServiceEventContext, Task<ServiceEventOutcome>> body,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs the event <paramref name="request"/> describes, as the overload above does, with its idempotency key,
+    /// acting user (or the configured system identity) and on-behalf-of user. A replay under the key returns the first
+    /// result with <see cref="ServiceEventResult.Replayed"/> set, without running <paramref name="body"/>.
+    /// </summary>
+    /// <exception cref="Problems.ProblemException">404 for an unknown case; 409 at the revision ceiling; 422 when the key was used for another request.</exception>
+    /// <exception cref="InvalidOperationException">The case type or event is not declared, or no actor is given and no system identity is configured.</exception>
+    Task<ServiceEventResult> SubmitAsync(
+        ServiceEventRequest request,
+        Func<ServiceEventContext, Task<ServiceEventOutcome>> body,
+        CancellationToken cancellationToken);
+}

@@ -1,0 +1,80 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ccd.Runtime.Store;
+
+/// <summary>
+/// The case lock: a transaction-scoped advisory lock keyed by the case reference. A row lock would not do, because
+/// two concurrent creates of one reference have no row to lock yet. Every writer of a case takes it first, through
+/// <c>CaseWritePipeline</c>, so all work on one case is serialised, across every replica.
+/// References are 16-digit numbers, so the key never meets the migration runner's small constant key.
+/// </summary>
+internal static class CaseLock
+{
+    private const string LockSql = "SELECT pg_advisory_xact_lock(@reference)";
+
+    private const string LoadSql = $"SELECT {StoredCase.Columns} FROM ccd.case_data WHERE reference = @reference";
+
+    // Idempotency keys are unique across the store, so the lookup is by key alone; the caller compares the case.
+    private const string KeySql = """
+        SELECT case_reference, request_fingerprint, response_body FROM ccd.case_event WHERE idempotency_key = @key
+        """;
+
+    /// <summary>A committed event's key, what it was for and what was answered.</summary>
+    public sealed record StoredKey(long Reference, string? Fingerprint, byte[]? ResponseBody);
+
+    /// <summary>
+    /// Takes the lock, then reads the case and (when given) the event already committed under <paramref name="key"/>,
+    /// in one round trip. The wait for the lock may last <paramref name="timeoutSeconds"/>.
+    /// </summary>
+    public static async Task<(StoredCase? Case, StoredKey? Key)> LockAndLoadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long reference, Guid? key, int timeoutSeconds, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction) { Timeout = timeoutSeconds };
+        batch.BatchCommands.Add(Command(LockSql, reference));
+        batch.BatchCommands.Add(Command(LoadSql, reference));
+        if (key is { } value)
+        {
+            var keyCommand = new NpgsqlBatchCommand(KeySql);
+            keyCommand.Parameters.Add(new NpgsqlParameter<Guid>("key", NpgsqlDbType.Uuid) { TypedValue = value });
+            batch.BatchCommands.Add(keyCommand);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken); // the lock's own (void) row
+        StoredCase? stored = null;
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            stored = StoredCase.Read(reader);
+        }
+
+        StoredKey? storedKey = null;
+        if (key is not null && await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken))
+        {
+            storedKey = new StoredKey(
+                reader.GetInt64(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2));
+        }
+
+        return (stored, storedKey);
+    }
+
+    /// <summary>Reads the event committed under <paramref name="key"/> outside any case lock (after losing a race on the key).</summary>
+    public static async Task<StoredKey?> FindKeyAsync(NpgsqlDataSource dataSource, Guid key, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(KeySql);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("key", NpgsqlDbType.Uuid) { TypedValue = key });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredKey(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2))
+            : null;
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, long reference)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<long>("reference", NpgsqlDbType.Bigint) { TypedValue = reference });
+        return command;
+    }
+}
