@@ -16,7 +16,7 @@ public enum AppEnvironment
 }
 
 /// <summary>Reads <c>APP_ENV</c> and the database URL it selects. This is the one place configuration names them.</summary>
-public static class AppEnvironmentSettings
+internal static class AppEnvironmentSettings
 {
     /// <summary>The configuration key (environment variable) naming the environment.</summary>
     public const string AppEnvKey = "APP_ENV";

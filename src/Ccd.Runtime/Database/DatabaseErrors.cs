@@ -4,7 +4,7 @@ using Npgsql;
 namespace Ccd.Runtime.Database;
 
 /// <summary>Classifies database failures by <c>SqlState</c> and exception type, in one place.</summary>
-public static class DatabaseErrors
+internal static class DatabaseErrors
 {
     /// <summary>unique_violation.</summary>
     public const string UniqueViolation = PostgresErrorCodes.UniqueViolation;

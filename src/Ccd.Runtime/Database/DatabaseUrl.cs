@@ -5,7 +5,7 @@ using Npgsql;
 namespace Ccd.Runtime.Database;
 
 /// <summary>Turns a <c>postgres://user:pass@host:port/db?sslmode=require</c> URL or an Npgsql connection string into a connection string builder.</summary>
-public static class DatabaseUrl
+internal static class DatabaseUrl
 {
     /// <summary>Parses <paramref name="value"/>; <paramref name="variable"/> names the setting in error messages.</summary>
     /// <exception cref="CcdStartupException">The value is neither a valid URL nor a valid connection string. The message never contains the password.</exception>

@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Ccd.Runtime.Endpoints;
 
 /// <summary>Maps CCD's about-to-start and mid-event callbacks onto the handlers declared with each event.</summary>
-public static class CallbackEndpoints
+internal static class CallbackEndpoints
 {
     /// <summary>The base path of the callbacks.</summary>
     public const string BasePath = "/callbacks";

@@ -1,7 +1,7 @@
 namespace Ccd.Runtime.Problems;
 
 /// <summary>Builds the stable <c>type</c> URIs of problem bodies.</summary>
-public static class ProblemTypes
+internal static class ProblemTypes
 {
     /// <summary>The prefix of every problem type.</summary>
     public const string Prefix = "urn:ccd:problem:";

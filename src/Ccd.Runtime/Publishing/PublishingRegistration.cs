@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 namespace Ccd.Runtime.Publishing;
 
 /// <summary>Registers the outbox publisher (<c>AddCcdRuntime</c> calls it; a host without the rest of the runtime may call it alone).</summary>
-public static class PublishingRegistration
+internal static class PublishingRegistration
 {
     /// <summary>
     /// Registers publishing of <c>ccd.message_queue_candidates</c> to an AMQP 1.0 broker, configured by the

@@ -8,7 +8,7 @@ namespace Ccd.Runtime.SearchIndexing;
 /// case. It marks the case removed and queues the deletion of its documents from the case type's index and
 /// from <c>global_search</c>; the indexer sends the deletes.
 /// </summary>
-public static class CaseRemoval
+internal static class CaseRemoval
 {
     // One statement, so the removal mark, the tombstone and the queue row are one change. The revision moves
     // on so the delete carries a version above every revision ever indexed for the case, and an older index
