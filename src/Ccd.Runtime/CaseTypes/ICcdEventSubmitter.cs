@@ -18,8 +18,8 @@ public interface ICcdEventSubmitter
     /// <exception cref="Problems.ProblemException">404 when <paramref name="reference"/> names no case (or a removed one).</exception>
     /// <exception cref="InvalidOperationException">The case type or event is not declared.</exception>
     Task<ServiceEventResult> SubmitAsync(
-        string caseTypeId,
-        string eventId,
+        CaseTypeId caseTypeId,
+        EventId eventId,
         long? reference,
         CcdUser user,
         Func<ServiceEventContext, Task<ServiceEventOutcome>> body,
@@ -35,5 +35,17 @@ public interface ICcdEventSubmitter
     Task<ServiceEventResult> SubmitAsync(
         ServiceEventRequest request,
         Func<ServiceEventContext, Task<ServiceEventOutcome>> body,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs the event <paramref name="request"/> describes, as the overload above does, with a body that gets the
+    /// cancellation token and returns a value beside its outcome (such as the row it created), so the caller needs no
+    /// captured variable. The value is the body's; it is default when the body did not run (a replay).
+    /// </summary>
+    /// <exception cref="Problems.ProblemException">As for the overload above.</exception>
+    /// <exception cref="InvalidOperationException">As for the overload above.</exception>
+    Task<(ServiceEventResult Result, TValue? Value)> SubmitAsync<TValue>(
+        ServiceEventRequest request,
+        Func<ServiceEventContext, CancellationToken, Task<(ServiceEventOutcome Outcome, TValue Value)>> body,
         CancellationToken cancellationToken);
 }

@@ -9,7 +9,7 @@ namespace Ccd.Runtime.CaseTypes;
 /// <param name="CaseTypeId">The case type, such as <c>A58</c>.</param>
 /// <param name="EventId">A declared event of the case type.</param>
 /// <param name="Reference">The case; null creates a case under a newly minted reference.</param>
-public sealed record ServiceEventRequest(string CaseTypeId, string EventId, long? Reference)
+public sealed record ServiceEventRequest(CaseTypeId CaseTypeId, EventId EventId, long? Reference)
 {
     /// <summary>
     /// The authenticated caller, whose roles and courts access decisions use. Null runs the event as the configured

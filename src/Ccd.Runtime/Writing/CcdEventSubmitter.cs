@@ -18,11 +18,24 @@ internal sealed class CcdEventSubmitter(
     : ICcdEventSubmitter
 {
     public Task<ServiceEventResult> SubmitAsync(
-        string caseTypeId, string eventId, long? reference, CcdUser user,
+        CaseTypeId caseTypeId, EventId eventId, long? reference, CcdUser user,
         Func<ServiceEventContext, Task<ServiceEventOutcome>> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         return SubmitAsync(new ServiceEventRequest(caseTypeId, eventId, reference) { Actor = user }, body, cancellationToken);
+    }
+
+    public async Task<(ServiceEventResult Result, TValue? Value)> SubmitAsync<TValue>(
+        ServiceEventRequest request, Func<ServiceEventContext, CancellationToken, Task<(ServiceEventOutcome Outcome, TValue Value)>> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        TValue? value = default;
+        var result = await SubmitAsync(request, async context =>
+        {
+            (var outcome, value) = await body(context, cancellationToken);
+            return outcome;
+        }, cancellationToken);
+        return (result, value);
     }
 
     public async Task<ServiceEventResult> SubmitAsync(
@@ -30,12 +43,12 @@ internal sealed class CcdEventSubmitter(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(body);
-        if (!catalog.TryGet(request.CaseTypeId, out var caseType))
+        if (!catalog.TryGet(request.CaseTypeId.Value, out var caseType))
         {
             throw new InvalidOperationException($"Case type {request.CaseTypeId} is not declared.");
         }
 
-        if (!caseType.Events.TryGetValue(request.EventId, out var definition))
+        if (!caseType.Events.TryGetValue(request.EventId.Value, out var definition))
         {
             throw new InvalidOperationException($"Event {request.EventId} is not declared on case type {request.CaseTypeId}.");
         }
@@ -76,7 +89,7 @@ internal sealed class CcdEventSubmitter(
     /// <summary>What a key is bound to: the event, the case (or a create), both identities and the caller's own fingerprint.</summary>
     private static string Fingerprint(ServiceEventRequest request, CcdUser actor)
     {
-        var text = string.Join('\n', "service", request.CaseTypeId, request.EventId, request.Reference?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "new",
+        var text = string.Join('\n', "service", request.CaseTypeId.Value, request.EventId.Value, request.Reference?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "new",
             actor.Id, request.OnBehalfOf?.Id ?? string.Empty, request.Fingerprint ?? string.Empty);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }

@@ -15,6 +15,28 @@ public sealed class ServiceEventTests(PostgresServer postgres)
     private static readonly CcdUser Officer = new("officer-1", "Olive", "Officer", ["caseworker"], ["BFC"]);
 
     [Fact]
+    public async Task a_service_event_body_gets_the_cancellation_token_and_hands_back_its_value_with_the_result()
+    {
+        await using var service = await TestService.StartAsync(postgres);
+        var submitter = service.App.Services.GetRequiredService<ICcdEventSubmitter>();
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        CaseTypeId caseType = TestService.TypedType;
+        var seen = CancellationToken.None;
+
+        var (result, title) = await submitter.SubmitAsync(new ServiceEventRequest(caseType, new EventId("create"), null) { Actor = Officer }, (context, token) =>
+        {
+            seen = token;
+            return Task.FromResult((ServiceEventOutcome.Ok("Open"), $"made for {context.User.Id}"));
+        }, cancellation.Token);
+
+        Assert.True(result.Committed);
+        Assert.Equal("made for officer-1", title);
+        Assert.Equal(cancellation.Token, seen);
+        Assert.Equal("FT_Typed", caseType.ToString());
+        Assert.Equal(1, await service.CountAsync("SELECT count(*) FROM ccd.case_data WHERE reference = @r AND case_type_id = 'FT_Typed'", result.Reference));
+    }
+
+    [Fact]
     public async Task a_service_created_case_gets_a_minted_reference_no_internal_id_and_is_served_like_any_other()
     {
         await using var service = await TestService.StartAsync(postgres);
