@@ -4,19 +4,27 @@ using NpgsqlTypes;
 namespace Ccd.Testing;
 
 /// <summary>
-/// A database shaped like central CCD's (its own <c>case_data</c>, <c>case_event</c> and
-/// <c>case_event_significant_items</c> with their standard columns), in the test server, for <c>import</c> tests.
+/// A database with central CCD's own schema (<c>case_data</c>, <c>case_event</c>,
+/// <c>case_event_significant_items</c>, <c>case_users</c>, <c>case_link</c>, as CCD's migrations create them) and
+/// rows as CCD writes them (version 0 for a case with only its create event, timestamps without time zone to the
+/// microsecond, creators in <c>case_users</c>, pointer rows for decentralised cases), in the test server, for
+/// <c>import</c> tests.
 /// </summary>
 public static class CcdSourceDatabase
 {
-    // CCD's tables as its migrations leave them (ccd-data-store-api V0001 and later), reduced to what import reads.
+    // CCD's own tables as its migrations leave them on ccd-data-store-api master (4f90093c): V0001__Base_version.sql,
+    // V20210705_12594 (case_users.role_category), V20210921_12840 (case_data.resolved_ttl), V20211018_12841 and
+    // V20220324_13139 (case_link), V20250306_0000__CCD-6936 (pointer rows stay marked for logstash); column by
+    // column: types, nullability, defaults, keys, the enums and the logstash trigger. Written from those files,
+    // not copied; the schema test (CcdSourceDatabaseSchemaTests) holds the fixture to this list.
     private const string SchemaSql = """
         CREATE TYPE securityclassification AS ENUM ('PUBLIC', 'PRIVATE', 'RESTRICTED');
         CREATE TYPE significant_item_type AS ENUM ('DOCUMENT');
+        CREATE TYPE case_users_audit_action AS ENUM ('GRANT', 'REVOKE');
         CREATE TABLE case_data (
             id bigserial PRIMARY KEY,
-            created_date timestamp NOT NULL DEFAULT now(),
-            last_modified timestamp,
+            created_date timestamp without time zone NOT NULL DEFAULT now(),
+            last_modified timestamp without time zone,
             jurisdiction varchar(255) NOT NULL,
             case_type_id varchar(255) NOT NULL,
             state varchar(255) NOT NULL,
@@ -25,32 +33,75 @@ public static class CcdSourceDatabase
             reference bigint NOT NULL CONSTRAINT case_data_reference_key UNIQUE,
             security_classification securityclassification NOT NULL,
             version integer DEFAULT 1,
-            last_state_modified_date timestamp,
+            last_state_modified_date timestamp without time zone,
             supplementary_data jsonb,
             marked_by_logstash boolean DEFAULT false,
             resolved_ttl date
         );
+        -- CCD's logstash flag: reset on every write of a case, except that a pointer row ({} and '') stays set.
+        CREATE FUNCTION set_case_data_marked_by_logstash() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            NEW.marked_by_logstash := (NEW.data = '{}'::jsonb AND NEW.state = '');
+            RETURN NEW;
+        END
+        $$;
+        CREATE TRIGGER trg_case_data_updated
+            BEFORE INSERT OR UPDATE OF data, data_classification, last_modified, last_state_modified_date, security_classification, state, supplementary_data
+            ON case_data FOR EACH ROW EXECUTE FUNCTION set_case_data_marked_by_logstash();
+        ALTER TABLE case_data ADD CONSTRAINT case_pointer_always_marked_by_logstash
+            CHECK (marked_by_logstash OR NOT (data = '{}'::jsonb AND state = '')) NOT VALID;
         CREATE TABLE case_event (
             id bigserial PRIMARY KEY,
-            created_date timestamp NOT NULL DEFAULT now(),
+            created_date timestamp without time zone NOT NULL DEFAULT now(),
             event_id varchar(70) NOT NULL,
             summary varchar(1024),
             description varchar(65536),
             user_id varchar(64) NOT NULL,
-            case_data_id bigint NOT NULL REFERENCES case_data (id),
+            case_data_id bigserial NOT NULL CONSTRAINT fk_case_event_case_data REFERENCES case_data (id), -- CCD's base dump left a serial default here
             case_type_id varchar(255) NOT NULL,
             case_type_version integer NOT NULL,
             state_id varchar(255) NOT NULL,
             data jsonb NOT NULL,
-            user_first_name varchar(255) NOT NULL,
-            user_last_name varchar(255) NOT NULL,
-            event_name varchar(30) NOT NULL,
+            user_first_name varchar(255) NOT NULL DEFAULT NULL,
+            user_last_name varchar(255) NOT NULL DEFAULT NULL,
+            event_name varchar(30) NOT NULL DEFAULT NULL,
             state_name varchar(255) NOT NULL DEFAULT '',
             data_classification jsonb,
             security_classification securityclassification NOT NULL,
             proxied_by varchar(64),
             proxied_by_first_name varchar(255),
             proxied_by_last_name varchar(255)
+        );
+        CREATE INDEX idx_case_event_case_data_id ON case_event (case_data_id);
+        CREATE TABLE case_event_significant_items (
+            id serial CONSTRAINT pk_case_event_significant_items PRIMARY KEY,
+            description varchar(64) NOT NULL,
+            type significant_item_type NOT NULL,
+            url text,
+            case_event_id serial NOT NULL CONSTRAINT fk_case_event_items_case_event_id REFERENCES case_event (id) -- a serial default, as in CCD's
+        );
+        CREATE TABLE case_users (
+            case_data_id bigint NOT NULL,
+            user_id varchar(64) NOT NULL,
+            case_role varchar(40) NOT NULL DEFAULT '[CREATOR]',
+            role_category varchar(50),
+            CONSTRAINT case_users_pkey PRIMARY KEY (case_data_id, user_id, case_role)
+        );
+        CREATE TABLE case_users_audit (
+            id bigserial PRIMARY KEY,
+            case_data_id bigint NOT NULL,
+            user_id varchar(64) NOT NULL,
+            changed_by_id varchar(64) NOT NULL,
+            changed_at timestamp without time zone NOT NULL DEFAULT now(),
+            action case_users_audit_action NOT NULL,
+            case_role varchar(40) NOT NULL DEFAULT '[CREATOR]'
+        );
+        CREATE TABLE case_link (
+            case_id bigint NOT NULL CONSTRAINT fk_case_link_case_id_case_data REFERENCES case_data (id),
+            linked_case_id bigint NOT NULL CONSTRAINT fk_case_link_linked_case_id_case_data REFERENCES case_data (id),
+            case_type_id varchar(255) NOT NULL,
+            standard_link boolean DEFAULT false,
+            PRIMARY KEY (case_id, linked_case_id)
         );
         -- Not CCD's: the fixture's valid 16-digit references (Luhn check digit), as CCD generates them.
         CREATE FUNCTION test_reference(n bigint) RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $$
@@ -71,14 +122,6 @@ public static class CcdSourceDatabase
             RETURN body * 10 + (10 - total % 10) % 10;
         END
         $$;
-        CREATE INDEX idx_case_event_case_data_id ON case_event (case_data_id);
-        CREATE TABLE case_event_significant_items (
-            id serial PRIMARY KEY,
-            description varchar(64) NOT NULL,
-            type significant_item_type NOT NULL,
-            url text,
-            case_event_id integer REFERENCES case_event (id)
-        );
         """;
 
     // Cases 1..@cases: every fourth is B1, every tenth C9 (never imported), the rest A58. CCD's entity version
@@ -128,6 +171,13 @@ public static class CcdSourceDatabase
         FROM case_event e WHERE e.id % 5 = 0
         """;
 
+    // CCD grants the creator access to the case it created (case_users, role [CREATOR]).
+    private const string CaseUsersSql = """
+        INSERT INTO case_users (case_data_id, user_id, case_role)
+        SELECT e.case_data_id, e.user_id, '[CREATOR]' FROM case_event e WHERE e.event_id = 'createCase'
+        ON CONFLICT DO NOTHING
+        """;
+
     private const string SequencesSql = """
         SELECT setval('case_data_id_seq', (SELECT max(id) FROM case_data));
         SELECT setval('case_event_id_seq', (SELECT max(id) FROM case_event));
@@ -159,7 +209,7 @@ public static class CcdSourceDatabase
         ArgumentNullException.ThrowIfNull(postgres);
         var connectionString = await postgres.CreateEmptyDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        foreach (var sql in new[] { SchemaSql, CasesSql, EventsSql, ItemsSql, SequencesSql })
+        foreach (var sql in new[] { SchemaSql, CasesSql, EventsSql, ItemsSql, CaseUsersSql, SequencesSql })
         {
             await using var command = dataSource.CreateCommand(sql);
             command.Parameters.Add(new NpgsqlParameter<int>("cases", NpgsqlDbType.Integer) { TypedValue = cases });
@@ -207,13 +257,15 @@ public static class CcdSourceDatabase
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Deletes a case as ccd-case-disposer does: its significant items, events and case row.</summary>
+    /// <summary>Deletes a case as ccd-case-disposer does: its case links, significant items, events, case users and case row.</summary>
     public static async Task DeleteCaseAsync(string connectionString, long reference)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var command = dataSource.CreateCommand("""
+            DELETE FROM case_link WHERE case_id IN (SELECT id FROM case_data WHERE reference = @reference) OR linked_case_id IN (SELECT id FROM case_data WHERE reference = @reference);
             DELETE FROM case_event_significant_items WHERE case_event_id IN (SELECT e.id FROM case_event e JOIN case_data c ON c.id = e.case_data_id WHERE c.reference = @reference);
             DELETE FROM case_event WHERE case_data_id IN (SELECT id FROM case_data WHERE reference = @reference);
+            DELETE FROM case_users WHERE case_data_id IN (SELECT id FROM case_data WHERE reference = @reference);
             DELETE FROM case_data WHERE reference = @reference;
             """);
         command.Parameters.Add(new NpgsqlParameter<long>("reference", NpgsqlDbType.Bigint) { TypedValue = reference });
@@ -229,5 +281,36 @@ public static class CcdSourceDatabase
         command.Parameters.Add(new NpgsqlParameter<string>("case_type", NpgsqlDbType.Varchar) { TypedValue = caseTypeId });
         await command.ExecuteNonQueryAsync();
     }
-}
 
+    /// <summary>
+    /// After the switch CCD keeps, for each case of a decentralised case type, only its pointer: <c>data</c> and
+    /// <c>data_classification</c> <c>{}</c>, <c>state</c> '' and <c>RESTRICTED</c>, as CCD writes a pointer.
+    /// </summary>
+    public static async Task BecomePointersAsync(string connectionString, string caseTypeId)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand("""
+            UPDATE case_data SET data = '{}', data_classification = '{}', state = '', security_classification = 'RESTRICTED'
+            WHERE case_type_id = @case_type
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("case_type", NpgsqlDbType.Varchar) { TypedValue = caseTypeId });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// The pointer CCD inserts when a case of a decentralised case type is created (before it calls the service):
+    /// no version (the column default), no last_modified, a resolved TTL a year on; returns its internal id.
+    /// </summary>
+    public static async Task<long> AddPointerAsync(string connectionString, long reference, string caseTypeId)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO case_data (reference, jurisdiction, case_type_id, state, data, data_classification, security_classification, created_date, resolved_ttl)
+            VALUES (@reference, 'ADOPTION', @case_type, '', '{}', '{}', 'RESTRICTED', timestamp '2026-05-01 10:00:00', date '2027-05-01')
+            RETURNING id
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long>("reference", NpgsqlDbType.Bigint) { TypedValue = reference });
+        command.Parameters.Add(new NpgsqlParameter<string>("case_type", NpgsqlDbType.Varchar) { TypedValue = caseTypeId });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}

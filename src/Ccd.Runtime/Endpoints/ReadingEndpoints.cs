@@ -7,6 +7,7 @@ using Ccd.Runtime.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -28,10 +29,16 @@ internal static class ReadingEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-    private static async Task<IResult> ReadAsync(
-        HttpContext context, NpgsqlDataSource dataSource, CaseTypeCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadAsync(HttpContext context, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
+        new RawJsonResult(StatusCodes.Status200OK, await RenderAsync(context.RequestServices, dataSource, ParseReferences(context.Request.Query["case-refs"]), cancellationToken));
+
+    /// <summary>
+    /// The answer of <c>GET /ccd-persistence/cases</c> for <paramref name="references"/>, as JSON; also what
+    /// <c>import --verify --live</c> compares with CCD's (<paramref name="services"/>: a scope's provider).
+    /// </summary>
+    internal static async Task<ReadOnlyMemory<byte>> RenderAsync(IServiceProvider services, NpgsqlDataSource dataSource, long[] references, CancellationToken cancellationToken)
     {
-        var references = ParseReferences(context.Request.Query["case-refs"]);
+        var catalog = services.GetRequiredService<CaseTypeCatalog>();
         var buffer = new ArrayBufferWriter<byte>(2048);
         await using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -45,7 +52,7 @@ internal static class ReadingEndpoints
                 foreach (var stored in await LoadAsync(connection, snapshot, references, cancellationToken))
                 {
                     var rendered = catalog.TryGet(stored.CaseTypeId, out var caseType)
-                        ? await caseType.RenderAsync(context.RequestServices, stored.Reference, stored.State, stored.Data, connection, snapshot, cancellationToken)
+                        ? await caseType.RenderAsync(services, stored.Reference, stored.State, stored.Data, connection, snapshot, cancellationToken)
                         : stored.Data; // a case type no longer declared: CCD still gets its blob rather than an error
                     writer.WriteStartObject();
                     writer.WritePropertyName("case_details");
@@ -58,7 +65,7 @@ internal static class ReadingEndpoints
             writer.WriteEndArray();
         }
 
-        return new RawJsonResult(StatusCodes.Status200OK, buffer.WrittenMemory);
+        return buffer.WrittenMemory;
     }
 
     private static long[] ParseReferences(Microsoft.Extensions.Primitives.StringValues values) =>

@@ -226,10 +226,16 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
         {
             await using var reading = await source.OpenConnectionAsync(cancellationToken);
             await using var snapshot = await reading.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-            List<long> caseIds;
+            var caseIds = new List<long>();
+            var ccdDigests = new Dictionary<long, (long Id, string Digest)>();
             await using (var cases = Source(reading, snapshot, SourceQueries.SweepCasesSql, caseType, 0, cursor, options.BatchSize))
+            await using (var reader = await cases.ExecuteReaderAsync(cancellationToken))
             {
-                caseIds = await LongsAsync(cases, cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    caseIds.Add(reader.GetInt64(0));
+                    ccdDigests[reader.GetInt64(1)] = (reader.GetInt64(0), reader.GetString(2));
+                }
             }
 
             if (caseIds.Count == 0)
@@ -253,8 +259,24 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
                 present = await LongsAsync(ids, cancellationToken);
             }
 
+            // A case CCD changed without an event since it was imported (supplementary data): its row is copied
+            // again; the merge still leaves alone a case that moved on here.
+            var changed = new List<long>();
+            await using (var digests = new NpgsqlCommand(SourceQueries.StoreDigestsSql, connection))
+            {
+                digests.Parameters.Add(new NpgsqlParameter<long[]>("references", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = ccdDigests.Keys.ToArray() });
+                await using var reader = await digests.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    if (ccdDigests.TryGetValue(reader.GetInt64(0), out var ccd) && ccd.Digest != reader.GetString(1))
+                    {
+                        changed.Add(reader.GetInt64(0));
+                    }
+                }
+            }
+
             var missing = sourceEvents.Except(present).ToList();
-            if (missing.Count == 0)
+            if (missing.Count == 0 && changed.Count == 0)
             {
                 continue;
             }
@@ -274,13 +296,25 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
                 }, cancellationToken);
             }
 
+            lateCases.UnionWith(changed.Select(reference => ccdDigests[reference].Id));
+            references.UnionWith(changed);
             await CopyByIdsAsync(reading, snapshot, connection, SourceQueries.CasesByIdSql, "case_ids", lateCases.ToList(), 0, ImportStaging.CopyCases, ImportStaging.CaseTypes, cancellationToken);
             await CopyByIdsAsync(reading, snapshot, connection, SourceQueries.ItemsByEventSql, "event_ids", missing, 0, ImportStaging.CopyItems, ImportStaging.ItemTypes, cancellationToken);
             var merged = await MergeAsync(connection, transaction, caseType, references, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             Record(caseType, merged, totals);
             added += merged.Events;
-            logger.LogWarning("Cutover of {CaseType}: {Events} event(s) committed in CCD after the preload with lower ids than its mark were copied", caseType, merged.Events);
+            var refreshed = changed.Intersect(merged.Cases).ToList();
+            totals.Refreshed.UnionWith(refreshed);
+            if (merged.Events > 0)
+            {
+                logger.LogWarning("Cutover of {CaseType}: {Events} event(s) committed in CCD after the preload with lower ids than its mark were copied", caseType, merged.Events);
+            }
+
+            if (refreshed.Count > 0)
+            {
+                logger.LogWarning("Cutover of {CaseType}: {Cases} case(s) CCD changed without an event since their import were copied again", caseType, refreshed.Count);
+            }
         }
     }
 
@@ -419,6 +453,9 @@ internal sealed class ImportSummary
 
     /// <summary>Cases CCD still has but the store's copy moved on since import (live events): never written again.</summary>
     public SortedSet<long> MovedOn { get; } = [];
+
+    /// <summary>Cases CCD changed without an event (supplementary data) since their import, copied again by cutover.</summary>
+    public SortedSet<long> Refreshed { get; } = [];
 
     /// <summary>Imported cases CCD deleted or disposed of since, removed by cutover.</summary>
     public List<long> Removed { get; } = [];

@@ -26,16 +26,32 @@ internal sealed class ImportVerifier(NpgsqlDataSource target, NpgsqlDataSource s
         "security_classification", "version", "resolved_ttl", "created_date", "last_modified", "last_state_modified_date",
     ];
 
+    /// <summary>One digest per <see cref="CaseColumns"/> entry of CCD's row <c>c</c>, mapped as import maps it.</summary>
+    internal const string SourceColumnDigests = $$"""
+        ARRAY[md5(c.id::text), md5(c.jurisdiction), md5(c.case_type_id), md5(c.state), md5(c.data::text),
+              md5(coalesce(c.data_classification, '{}'::jsonb)::text), md5(coalesce(c.supplementary_data, '{}'::jsonb)::text),
+              md5(c.security_classification::text), md5(({{SourceQueries.StoreVersion}})::text), coalesce(md5(c.resolved_ttl::text), 'null'),
+              md5(c.created_date::text), md5(coalesce(c.last_modified, c.created_date)::text),
+              md5(coalesce(c.last_state_modified_date, c.last_modified, c.created_date)::text)]
+        """;
+
+    /// <summary>The same digests of the store's row <c>c</c>.</summary>
+    internal const string StoreColumnDigests = """
+        ARRAY[coalesce(md5(c.id::text), 'null'), md5(c.jurisdiction), md5(c.case_type_id), md5(c.state), md5(c.data::text),
+              md5(c.data_classification::text), md5(c.supplementary_data::text), md5(c.security_classification::text),
+              md5(c.version::text), coalesce(md5(c.resolved_ttl::text), 'null'), md5(c.created_date::text),
+              md5(c.last_modified::text), md5(c.last_state_modified_date::text)]
+        """;
+
+    /// <summary>CCD's test for its pointer row of a case a service owns (on CCD's row <c>c</c>).</summary>
+    internal const string IsPointer = "(c.data = '{}'::jsonb AND c.state = '')";
+
     // The columns a pointer row is compared on (indexes into CaseColumns).
     private static readonly int[] PointerColumns = [0, 1, 2];
 
     private const string SourceSql = $$"""
-        SELECT c.reference, (c.data = '{}'::jsonb AND c.state = '') AS pointer,
-               ARRAY[md5(c.id::text), md5(c.jurisdiction), md5(c.case_type_id), md5(c.state), md5(c.data::text),
-                     md5(coalesce(c.data_classification, '{}'::jsonb)::text), md5(coalesce(c.supplementary_data, '{}'::jsonb)::text),
-                     md5(c.security_classification::text), md5(({{SourceQueries.StoreVersion}})::text), coalesce(md5(c.resolved_ttl::text), 'null'),
-                     md5(c.created_date::text), md5(coalesce(c.last_modified, c.created_date)::text),
-                     md5(coalesce(c.last_state_modified_date, c.last_modified, c.created_date)::text)],
+        SELECT c.reference, {{IsPointer}} AS pointer,
+               {{SourceColumnDigests}},
                coalesce(h.ids, '{}'), coalesce(h.digests, '{}')
         FROM case_data c
         CROSS JOIN LATERAL (
@@ -52,12 +68,9 @@ internal sealed class ImportVerifier(NpgsqlDataSource target, NpgsqlDataSource s
         ORDER BY c.reference
         """;
 
-    private const string TargetSql = """
+    private const string TargetSql = $$"""
         SELECT c.reference, false,
-               ARRAY[coalesce(md5(c.id::text), 'null'), md5(c.jurisdiction), md5(c.case_type_id), md5(c.state), md5(c.data::text),
-                     md5(c.data_classification::text), md5(c.supplementary_data::text), md5(c.security_classification::text),
-                     md5(c.version::text), coalesce(md5(c.resolved_ttl::text), 'null'), md5(c.created_date::text),
-                     md5(c.last_modified::text), md5(c.last_state_modified_date::text)],
+               {{StoreColumnDigests}},
                coalesce(h.ids, '{}'), coalesce(h.digests, '{}')
         FROM ccd.case_data c
         CROSS JOIN LATERAL (

@@ -77,9 +77,19 @@ internal static class SourceQueries
         WHERE e.id = ANY(@event_ids)
         """;
 
-    /// <summary>Cutover's sweep for events the preload could not see (committed after it, with a lower id than the mark).</summary>
-    public const string SweepCasesSql = """
-        SELECT c.id FROM case_data c WHERE c.case_type_id = @case_type AND c.id > @cursor ORDER BY c.id LIMIT @limit
+    /// <summary>
+    /// Cutover's sweep of every case of the case type: for events the preload could not see (committed after it, with
+    /// a lower id than the mark), and for case rows CCD changed without an event (supplementary data), found by
+    /// their digest. A pointer row (<see cref="ImportVerifier.IsPointer"/>) is never copied over a case.
+    /// </summary>
+    public const string SweepCasesSql = $"""
+        SELECT c.id, c.reference, md5(array_to_string({ImportVerifier.SourceColumnDigests}, '|'))
+        FROM case_data c WHERE c.case_type_id = @case_type AND c.id > @cursor AND NOT {ImportVerifier.IsPointer} ORDER BY c.id LIMIT @limit
+        """;
+
+    /// <summary>The store's digests of the same cases (<see cref="SweepCasesSql"/>), by reference.</summary>
+    public const string StoreDigestsSql = $"""
+        SELECT c.reference, md5(array_to_string({ImportVerifier.StoreColumnDigests}, '|')) FROM ccd.case_data c WHERE c.reference = ANY(@references)
         """;
 
     public const string SweepEventIdsSql = """

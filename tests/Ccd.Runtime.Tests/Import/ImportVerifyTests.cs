@@ -54,6 +54,37 @@ public sealed class ImportVerifyTests(PostgresServer postgres)
         Assert.Equal(1, await RunVerifyCommandAsync(fixture));
     }
 
+    [Fact]
+    public async Task after_the_switch_verify_compares_ccd_pointer_rows_on_identity_only_and_still_finds_what_is_missing_or_wrong()
+    {
+        await using var fixture = await ImportFixture.CreateAsync(postgres, cases: 20, eventsPerCase: 2);
+        await fixture.ImportAsync(ImportPhase.All);
+        await CcdSourceDatabase.BecomePointersAsync(fixture.SourceConnection, "A58");
+        // A case created after the switch: CCD's pointer, and the case here under the pointer's id.
+        var created = StoreSeed.WithCheckDigit(170000000000002);
+        var id = await CcdSourceDatabase.AddPointerAsync(fixture.SourceConnection, created, "A58");
+        await StoreSeed.AddCaseAsync(fixture.Target, created, "A58", events: 1, new DateTime(2026, 5, 1, 10, 0, 0), internalId: id);
+        // An imported case that moved on here (a live event): its pointer says nothing of that.
+        await ImportFixture.ExecuteAsync(fixture.Target, $"UPDATE ccd.case_data SET data = data || '{{\"live\": true}}', state = 'Live', revision = revision + 1 WHERE reference = {CcdSourceDatabase.Reference(1)}");
+
+        var results = await fixture.VerifyAsync();
+
+        Assert.All(results, result => Assert.True(result.Passed, result.Summary));
+        var a58 = results.Single(r => r.CaseTypeId == "A58");
+        Assert.Equal(await ImportFixture.ScalarAsync<long>(fixture.Source, "SELECT count(*) FROM case_data WHERE case_type_id = 'A58'"), a58.Pointers);
+        Assert.Equal(0, results.Single(r => r.CaseTypeId == "B1").Pointers);
+        Assert.Equal(0, await RunVerifyCommandAsync(fixture));
+
+        // A pointer whose case is not here, and one whose identity differs, are still reported.
+        var lost = StoreSeed.WithCheckDigit(170000000000003);
+        await CcdSourceDatabase.AddPointerAsync(fixture.SourceConnection, lost, "A58");
+        await ImportFixture.ExecuteAsync(fixture.Source, $"UPDATE case_data SET jurisdiction = 'OTHER' WHERE reference = {CcdSourceDatabase.Reference(2)}");
+        var after = (await fixture.VerifyAsync("A58")).Single();
+        Assert.Equal([lost], after.Missing);
+        Assert.Equal([$"{CcdSourceDatabase.Reference(2)}: pointer jurisdiction"], after.Different.Select(d => $"{d.Reference}: {d.Describe()}"));
+        Assert.Empty(after.Extra);
+    }
+
     private static Task<int> RunVerifyCommandAsync(ImportFixture fixture)
     {
         var host = new CcdHostDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Npgsql;
 
 namespace Ccd.Testing.FakeCcd;
 
@@ -19,6 +20,8 @@ namespace Ccd.Testing.FakeCcd;
 /// </summary>
 public sealed class FakeCcdDataStore
 {
+    private const string CaseV2MediaType = "application/vnd.uk.gov.hmcts.ccd-data-store-api.case.v2+json;charset=UTF-8";
+
     private readonly TimeProvider _time;
     private readonly FakeIdam _idam;
     private readonly FakeS2s _s2s;
@@ -49,6 +52,16 @@ public sealed class FakeCcdDataStore
         ["MarkForDisposal"] = new("Mark for disposal", PreStates: null, PostState: "PendingDisposal", TtlIncrementDays: null),
         ["ConfirmDisposal"] = new("Confirm disposal", PreStates: ["PendingDisposal"], PostState: "PendingDisposal", TtlIncrementDays: 0),
     };
+
+    /// <summary>
+    /// CCD's own database (a <see cref="CcdSourceDatabase"/>) for the cases CCD still stores itself (case types not yet
+    /// routed to the service): <c>GET /cases/{id}</c> of a case without a pointer here reads its <c>case_data</c> row
+    /// and renders it as CCD renders a v2 <c>CaseResource</c>. Null: only pointer cases exist.
+    /// </summary>
+    public string? CentralDatabase { get; set; }
+
+    /// <summary>Changes a v2 read's answer before it is sent (a field CCD shows differently from the service).</summary>
+    public Func<JsonObject, JsonObject>? AlterRead { get; set; }
 
     /// <summary>States the system user may not read (CCD answers 404 for them, as for a missing case).</summary>
     public HashSet<string> UnreadableStates { get; } = new(StringComparer.Ordinal);
@@ -128,9 +141,16 @@ public sealed class FakeCcdDataStore
             return Error(HttpStatusCode.BadRequest, "experimental header required");
         }
 
-        if (!long.TryParse(caseId, NumberStyles.None, CultureInfo.InvariantCulture, out var reference) || !_pointers.TryGetValue(reference, out var pointer))
+        if (!long.TryParse(caseId, NumberStyles.None, CultureInfo.InvariantCulture, out var reference))
         {
-            return Error(HttpStatusCode.NotFound, "No case found");
+            return Error(HttpStatusCode.BadRequest, "Case ID is not valid");
+        }
+
+        if (!_pointers.TryGetValue(reference, out var pointer))
+        {
+            return CentralDatabase is not null && await ReadCentralAsync(reference) is { } central
+                ? Results.Json(AlterRead?.Invoke(central) ?? central, contentType: CaseV2MediaType)
+                : Error(HttpStatusCode.NotFound, "No case found");
         }
 
         var read = await ReadFromServiceAsync(http, pointer);
@@ -140,7 +160,7 @@ public sealed class FakeCcdDataStore
         }
 
         var details = read.Details;
-        return Results.Json(new JsonObject
+        var body = new JsonObject
         {
             ["id"] = reference.ToString(CultureInfo.InvariantCulture),
             ["jurisdiction"] = details["jurisdiction"]?.DeepClone(),
@@ -158,7 +178,55 @@ public sealed class FakeCcdDataStore
             ["callback_error_message"] = null,
             ["delete_draft_response_status_code"] = null,
             ["delete_draft_response_status"] = null,
-        }, contentType: "application/vnd.uk.gov.hmcts.ccd-data-store-api.case.v2+json;charset=UTF-8");
+        };
+        return Results.Json(AlterRead?.Invoke(body) ?? body, contentType: CaseV2MediaType);
+    }
+
+    private const string CentralCaseSql = """
+        SELECT reference, jurisdiction, case_type_id, created_date, last_modified, last_state_modified_date, state,
+               security_classification::text, data::text, coalesce(data_classification, '{}'::jsonb)::text
+        FROM case_data WHERE reference = @reference
+        """;
+
+    // A case CCD stores itself, as its v2 CaseResource shows it: the row's columns, timestamps as Java's
+    // LocalDateTime prints them (ISO, the fraction only when there is one).
+    private async Task<JsonObject?> ReadCentralAsync(long reference)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(CentralDatabase!);
+        await using var command = dataSource.CreateCommand(CentralCaseSql);
+        command.Parameters.Add(new NpgsqlParameter<long>("reference", NpgsqlTypes.NpgsqlDbType.Bigint) { TypedValue = reference });
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            return null;
+        }
+
+        return new JsonObject
+        {
+            ["id"] = reader.GetInt64(0).ToString(CultureInfo.InvariantCulture),
+            ["jurisdiction"] = reader.GetString(1),
+            ["case_type"] = reader.GetString(2),
+            ["created_on"] = LocalDateTime(reader.GetDateTime(3)),
+            ["last_modified_on"] = reader.IsDBNull(4) ? null : LocalDateTime(reader.GetDateTime(4)),
+            ["last_state_modified_on"] = reader.IsDBNull(5) ? null : LocalDateTime(reader.GetDateTime(5)),
+            ["state"] = reader.GetString(6),
+            ["security_classification"] = reader.GetString(7),
+            ["data"] = JsonNode.Parse(reader.GetString(8)),
+            ["data_classification"] = JsonNode.Parse(reader.GetString(9)),
+            ["after_submit_callback_response"] = null,
+            ["callback_response_status_code"] = null,
+            ["callback_response_status"] = null,
+            ["callback_error_message"] = null,
+            ["delete_draft_response_status_code"] = null,
+            ["delete_draft_response_status"] = null,
+        };
+    }
+
+    private static string LocalDateTime(DateTime value)
+    {
+        var micros = (value.Ticks % TimeSpan.TicksPerSecond) / 10;
+        var format = micros == 0 ? "yyyy-MM-dd'T'HH:mm:ss" : micros % 1000 == 0 ? "yyyy-MM-dd'T'HH:mm:ss.fff" : "yyyy-MM-dd'T'HH:mm:ss.ffffff";
+        return value.ToString(format, CultureInfo.InvariantCulture);
     }
 
     private async Task<IResult> StartAsync(HttpContext http, string uid, string jid, string ctid, string cid, string eventId)
