@@ -1,15 +1,17 @@
--- More fresh P1 cases: :from..:to, version and revision 1, one creation event each (as seed-cases.sql seeds them),
--- so a run that sends more updates than the first data set holds still updates each case once.
+-- Seeds benchmark cases :from..:to of case type BENCH, each with :events events (the first a creation), at version
+-- and revision :events. With :events 1 these are P1's fresh cases (seed-cases.sql, and the top-ups bench/run adds
+-- when a run sends more updates than the data set holds); with 11 they grow the store to the P3 size (--large).
 \set ON_ERROR_STOP on
 INSERT INTO ccd.case_data (reference, id, jurisdiction, case_type_id, state, data, security_classification,
                            version, revision, created_date, last_modified, last_state_modified_date)
-SELECT bench.ref(n), n, 'BENCH', 'BENCH', 'Open', bench.blob(n, 0), 'PUBLIC', 1, 1,
+SELECT bench.ref(n), n, 'BENCH', 'BENCH', 'Open', bench.blob(n, :events), 'PUBLIC', :events, :events,
        now() AT TIME ZONE 'utc', now() AT TIME ZONE 'utc', now() AT TIME ZONE 'utc'
 FROM generate_series(:from, :to) AS n;
 
 INSERT INTO ccd.case_event (case_reference, case_revision, case_version, event_id, event_name, summary, description,
                             user_id, user_first_name, user_last_name, created_date, case_type_id, state_id, state_name,
                             data, security_classification)
-SELECT bench.ref(n), 1, 1, 'create', 'Create', 'seed', 'seeded', 'bench-user', 'Bench', 'User',
-       now() AT TIME ZONE 'utc', 'BENCH', 'Open', 'Open', bench.blob(n, 0), 'PUBLIC'
-FROM generate_series(:from, :to) AS n;
+SELECT bench.ref(n), r, r, CASE r WHEN 1 THEN 'create' ELSE 'update' END, CASE r WHEN 1 THEN 'Create' ELSE 'Update' END,
+       'seed', 'seeded', 'bench-user', 'Bench', 'User', now() AT TIME ZONE 'utc', 'BENCH', 'Open', 'Open', bench.blob(n, r),
+       'PUBLIC'
+FROM generate_series(:from, :to) AS n, generate_series(1, :events) AS r;

@@ -1,18 +1,10 @@
 -- Seeds :cases blob cases of case type BENCH (one creation event each) and gives cases 1..:history_cases a
 -- 100-event history, for P1 (updates), P2 (reads and histories) and the pgbench baseline.
 \set ON_ERROR_STOP on
-INSERT INTO ccd.case_data (reference, id, jurisdiction, case_type_id, state, data, security_classification,
-                           version, revision, created_date, last_modified, last_state_modified_date)
-SELECT bench.ref(n), n, 'BENCH', 'BENCH', 'Open', bench.blob(n, 0), 'PUBLIC', 1, 1,
-       now() AT TIME ZONE 'utc', now() AT TIME ZONE 'utc', now() AT TIME ZONE 'utc'
-FROM generate_series(1, :cases) AS n;
-
-INSERT INTO ccd.case_event (case_reference, case_revision, case_version, event_id, event_name, summary, description,
-                            user_id, user_first_name, user_last_name, created_date, case_type_id, state_id, state_name,
-                            data, security_classification)
-SELECT bench.ref(n), 1, 1, 'create', 'Create', 'seed', 'seeded', 'bench-user', 'Bench', 'User',
-       now() AT TIME ZONE 'utc', 'BENCH', 'Open', 'Open', bench.blob(n, 0), 'PUBLIC'
-FROM generate_series(1, :cases) AS n;
+\set from 1
+\set to :cases
+\set events 1
+\ir seed-case-range.sql
 
 -- 99 more events on the history cases, so each has 100.
 INSERT INTO ccd.case_event (case_reference, case_revision, case_version, event_id, event_name, summary, description,
