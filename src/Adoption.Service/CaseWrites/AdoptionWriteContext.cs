@@ -1,6 +1,6 @@
 using Adoption.Service.Access;
-using Adoption.Service.Database;
 using Ccd.Runtime.CaseTypes;
+using Ccd.Runtime.Database;
 using Npgsql;
 
 namespace Adoption.Service.CaseWrites;
@@ -21,7 +21,7 @@ internal sealed class AdoptionWriteContext(EventContext context, Caller caller, 
 
     public long Reference => context.Reference;
 
-    public DateTime Now { get; } = UtcClock.Truncate(context.Now);
+    public DateTime Now { get; } = DatabaseClock.ToStored(context.Now);
 
     public Caller Caller => caller;
 

@@ -1,4 +1,4 @@
-using Adoption.Service.Database;
+using Ccd.Runtime.Database;
 using Npgsql;
 
 namespace Adoption.Service.CaseWrites;
@@ -57,6 +57,6 @@ internal sealed record AssignmentView(Guid Id, string UserId, string Role, DateT
     public const string Columns = "id, user_id, role, assigned_at, assigned_by, revoked_at, revoked_by";
 
     public static AssignmentView Read(NpgsqlDataReader reader) => new(
-        reader.GetGuid(0), reader.GetString(1), reader.GetString(2), UtcClock.AsUtc(reader.GetDateTime(3)), reader.GetString(4),
-        reader.IsDBNull(5) ? null : UtcClock.AsUtc(reader.GetDateTime(5)), reader.IsDBNull(6) ? null : reader.GetString(6));
+        reader.GetGuid(0), reader.GetString(1), reader.GetString(2), DatabaseClock.AsUtc(reader.GetDateTime(3)), reader.GetString(4),
+        reader.IsDBNull(5) ? null : DatabaseClock.AsUtc(reader.GetDateTime(5)), reader.IsDBNull(6) ? null : reader.GetString(6));
 }

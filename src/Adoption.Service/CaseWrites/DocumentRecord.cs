@@ -1,4 +1,4 @@
-using Adoption.Service.Database;
+using Ccd.Runtime.Database;
 using Npgsql;
 
 namespace Adoption.Service.CaseWrites;
@@ -32,5 +32,5 @@ internal sealed record DocumentRecord(
         reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
         reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
         reader.GetString(7), reader.GetString(8), reader.GetString(9), reader.GetString(10),
-        UtcClock.AsUtc(reader.GetDateTime(11)), UtcClock.AsUtc(reader.GetDateTime(12)));
+        DatabaseClock.AsUtc(reader.GetDateTime(11)), DatabaseClock.AsUtc(reader.GetDateTime(12)));
 }

@@ -1,4 +1,4 @@
-using Adoption.Service.Database;
+using Ccd.Runtime.Database;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -28,7 +28,7 @@ internal sealed partial class TableNotificationSender(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("recipient_user_id", notification.RecipientUserId);
         command.Parameters.AddWithValue("kind", notification.Kind);
         command.Parameters.AddWithValue("case_id", notification.CaseId);
-        command.Parameters.AddWithValue("created_at", NpgsqlDbType.Timestamp, UtcClock.Now(time));
+        command.Parameters.AddWithValue("created_at", NpgsqlDbType.Timestamp, DatabaseClock.Now(time));
         command.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, notification.Payload.ToJsonString());
         command.Parameters.AddWithValue("job_key", notification.IdempotencyKey);
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)

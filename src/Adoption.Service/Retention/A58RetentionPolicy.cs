@@ -1,4 +1,5 @@
 using Adoption.Service.CaseWrites;
+using Ccd.Runtime.Database;
 using Ccd.Runtime.Retention;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -42,7 +43,7 @@ internal sealed class A58RetentionPolicy(ILogger<A58RetentionPolicy> logger) : I
         command.Parameters.Add(new NpgsqlParameter<string>("event_id", NpgsqlDbType.Varchar) { TypedValue = A58.Events.MakeOrder });
         command.Parameters.Add(new NpgsqlParameter<DateTime>("cutoff", NpgsqlDbType.Timestamp)
         {
-            TypedValue = DateTime.SpecifyKind(query.Now.UtcDateTime.AddYears(-RetentionYears), DateTimeKind.Unspecified),
+            TypedValue = DatabaseClock.ToStored(query.Now.UtcDateTime.AddYears(-RetentionYears)),
         });
         var references = new List<long>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

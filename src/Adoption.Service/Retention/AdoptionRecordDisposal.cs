@@ -1,6 +1,6 @@
 using System.Globalization;
 using Adoption.Service.CaseWrites;
-using Adoption.Service.Database;
+using Ccd.Runtime.Database;
 using Ccd.Runtime.Retention;
 using Npgsql;
 using NpgsqlTypes;
@@ -61,7 +61,7 @@ internal static class AdoptionRecordDisposal
             (id, caseNumber) = (reader.GetGuid(0), reader.GetString(1));
         }
 
-        var now = UtcClock.Truncate(disposal.Now.UtcDateTime);
+        var now = DatabaseClock.ToStored(disposal.Now.UtcDateTime);
         long assignments;
         long documents;
         long notifications;

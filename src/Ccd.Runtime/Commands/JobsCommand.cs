@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Ccd.Runtime.Database;
 using Ccd.Runtime.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -26,7 +27,7 @@ internal static class JobsCommand
             RetryAsync(
                 new JobStore(app.Services.GetRequiredService<NpgsqlDataSource>()),
                 parseResult.GetValue(id),
-                app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
+                DatabaseClock.Now(app.Services.GetRequiredService<TimeProvider>()),
                 Console.Out,
                 Console.Error,
                 token), cancellationToken));

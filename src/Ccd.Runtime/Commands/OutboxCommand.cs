@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Ccd.Runtime.Database;
 using Ccd.Runtime.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -37,7 +38,7 @@ internal static class OutboxCommand
                 parseResult.GetValue(skipId),
                 parseResult.GetValue(by) is { Length: > 0 } who ? who : Environment.UserName,
                 parseResult.GetValue(reason)!,
-                app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
+                DatabaseClock.Now(app.Services.GetRequiredService<TimeProvider>()),
                 Console.Out,
                 Console.Error,
                 token), cancellationToken));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ccd.Runtime.Database;
 using Ccd.Runtime.Writing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -37,51 +38,35 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
         var clock = Stopwatch.StartNew();
         _started = time.GetTimestamp();
         await using var lockConnection = await target.OpenConnectionAsync(cancellationToken);
-        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", lockConnection))
-        {
-            tryLock.Parameters.Add(new NpgsqlParameter<long>("key", NpgsqlDbType.Bigint) { TypedValue = AdvisoryLockKey });
-            if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true)
-            {
-                throw new ImportException("Another import is running against this database; wait for it to finish.");
-            }
-        }
+        await using var importLock = await SessionLock.TryTakeAsync(lockConnection, AdvisoryLockKey, cancellationToken)
+            ?? throw new ImportException("Another import is running against this database; wait for it to finish.");
 
         var totals = new ImportSummary();
-        try
+        foreach (var caseType in options.CaseTypes)
         {
-            foreach (var caseType in options.CaseTypes)
+            if (await SourceScalarAsync(SourceQueries.CountCasesSql, caseType, 0, cancellationToken) == 0)
             {
-                if (await SourceScalarAsync(SourceQueries.CountCasesSql, caseType, 0, cancellationToken) == 0)
-                {
-                    throw new ImportException($"CCD's database has no case of case type '{caseType}' (case type ids are case-sensitive); nothing was imported.");
-                }
-            }
-
-            _fingerprint = ImportFingerprint.Of(source);
-            foreach (var caseType in options.CaseTypes)
-            {
-                await ImportFingerprint.CheckAsync(target, caseType, _fingerprint, cancellationToken);
-            }
-
-            foreach (var caseType in options.CaseTypes)
-            {
-                if (options.Phase is ImportPhase.All or ImportPhase.Preload)
-                {
-                    await PreloadAsync(caseType, options, progress, totals, cancellationToken);
-                }
-
-                if (options.Phase is ImportPhase.All or ImportPhase.Cutover)
-                {
-                    await CutoverAsync(caseType, options, progress, totals, cancellationToken);
-                }
+                throw new ImportException($"CCD's database has no case of case type '{caseType}' (case type ids are case-sensitive); nothing was imported.");
             }
         }
-        finally
+
+        _fingerprint = ImportFingerprint.Of(source);
+        foreach (var caseType in options.CaseTypes)
         {
-            // Pooled connections keep session locks until reused: release it now, so the next run can start at once.
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", lockConnection);
-            unlock.Parameters.Add(new NpgsqlParameter<long>("key", NpgsqlDbType.Bigint) { TypedValue = AdvisoryLockKey });
-            await unlock.ExecuteScalarAsync(CancellationToken.None);
+            await ImportFingerprint.CheckAsync(target, caseType, _fingerprint, cancellationToken);
+        }
+
+        foreach (var caseType in options.CaseTypes)
+        {
+            if (options.Phase is ImportPhase.All or ImportPhase.Preload)
+            {
+                await PreloadAsync(caseType, options, progress, totals, cancellationToken);
+            }
+
+            if (options.Phase is ImportPhase.All or ImportPhase.Cutover)
+            {
+                await CutoverAsync(caseType, options, progress, totals, cancellationToken);
+            }
         }
 
         totals.Elapsed = clock.Elapsed;
@@ -439,7 +424,7 @@ internal sealed class CaseImporter(NpgsqlDataSource target, NpgsqlDataSource sou
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private DateTime Now() => DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified);
+    private DateTime Now() => DatabaseClock.Now(time);
 }
 
 /// <summary>What a run did: the distinct cases it wrote, the events it added, the cases it left alone and removed.</summary>

@@ -189,7 +189,7 @@ internal sealed partial class JobWorker : BackgroundService
             return;
         }
 
-        _metrics.Update(await _store.StatsAsync(now.UtcDateTime, cancellationToken));
+        _metrics.Update(await _store.StatsAsync(DatabaseClock.ToStored(now.UtcDateTime), cancellationToken));
         _metricsMeasuredAt = now;
     }
 
@@ -201,38 +201,11 @@ internal sealed partial class JobWorker : BackgroundService
         await stopWaiting.CancelAsync(); // releases the poll timer when a NOTIFY came first
     }
 
-    private async Task ListenAsync(CancellationToken stoppingToken)
-    {
-        if (_listenSource is not { } listenSource)
-        {
-            // Behind a transaction pool without a direct connection: the worker polls; idle until the service stops.
-            await Task.Delay(Timeout.InfiniteTimeSpan, stoppingToken);
-            return;
-        }
+    // Jobs committed while nobody listened are found by the wake-ups the listener gives when it (re)connects or stops.
+    private Task ListenAsync(CancellationToken stoppingToken) =>
+        NotificationListener.RunAsync(_listenSource, JobQueue.NotifyChannel, Wake, stoppingToken);
 
-        try
-        {
-            await using var connection = await listenSource.OpenConnectionAsync(stoppingToken);
-            connection.Notification += (_, _) => Wake();
-            await using (var listen = new NpgsqlCommand($"LISTEN {JobQueue.NotifyChannel}", connection))
-            {
-                await listen.ExecuteNonQueryAsync(stoppingToken);
-            }
-
-            Wake(); // jobs committed while nobody was listening
-            while (true)
-            {
-                await connection.WaitAsync(stoppingToken);
-            }
-        }
-        finally
-        {
-            // Without the listener the worker still polls; look now, as notifications may have been missed.
-            Wake();
-        }
-    }
-
-    private DateTime Now() => _time.GetUtcNow().UtcDateTime;
+    private DateTime Now() => DatabaseClock.Now(_time);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

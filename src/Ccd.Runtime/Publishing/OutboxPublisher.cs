@@ -1,3 +1,4 @@
+using Ccd.Runtime.Database;
 using Ccd.Runtime.Workers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -113,7 +114,7 @@ internal sealed partial class OutboxPublisher(
         var (accepted, failed, outage) = await SettleAsync(claimed, result, cancellationToken);
 
         // The broker has these messages now: record that even while shutting down, or they would all be sent again.
-        var now = DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified);
+        var now = DatabaseClock.Now(time);
         await OutboxStore.MarkPublishedAsync(transaction, accepted, now, CancellationToken.None);
         var parked = await OutboxStore.RecordRefusalsAsync(transaction, failed, options.ParkAfterFailures, now, CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);

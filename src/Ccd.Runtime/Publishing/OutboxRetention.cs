@@ -1,3 +1,4 @@
+using Ccd.Runtime.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -25,7 +26,7 @@ internal sealed class OutboxRetention(NpgsqlDataSource dataSource, TimeProvider 
     /// <summary>Deletes rows published before now minus <paramref name="retention"/>; returns how many.</summary>
     public async Task<long> DeleteExpiredAsync(TimeSpan retention, CancellationToken cancellationToken)
     {
-        var cutoff = DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime - retention, DateTimeKind.Unspecified);
+        var cutoff = DatabaseClock.Now(time) - retention;
         long total = 0;
         while (true)
         {

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Database;
 using Npgsql;
 
 namespace Ccd.Runtime.Publishing;
@@ -38,8 +39,7 @@ internal sealed class OutboxStatus(NpgsqlDataSource dataSource, TimeProvider tim
             return new OutboxSnapshot(unsent, null, parked, held);
         }
 
-        var oldest = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc);
-        var age = time.GetUtcNow().UtcDateTime - oldest;
+        var age = DatabaseClock.Now(time) - reader.GetDateTime(1);
         return new OutboxSnapshot(unsent, age < TimeSpan.Zero ? TimeSpan.Zero : age, parked, held);
     }
 }

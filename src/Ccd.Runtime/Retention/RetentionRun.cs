@@ -1,5 +1,6 @@
 using Ccd.Runtime.CentralCcd;
 using Ccd.Runtime.Configuration;
+using Ccd.Runtime.Database;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Writing;
 using Microsoft.Extensions.Logging;
@@ -52,87 +53,80 @@ internal sealed class RetentionRun(
         var now = time.GetUtcNow();
         var today = RetentionQueries.Today(now);
         await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (!await ScalarAsync<bool>(lockConnection, "SELECT pg_try_advisory_lock(@key)", AdvisoryLockKey, cancellationToken))
+        await using var retentionLock = await SessionLock.TryTakeAsync(lockConnection, AdvisoryLockKey, cancellationToken);
+        if (retentionLock is null)
         {
             logger.LogWarning("Retention run skipped: another replica holds the retention lock");
             return new RetentionReport(RetentionOutcome.Locked, [], [], [], []);
         }
 
-        try
+        var caseTypes = (await RetentionQueries.CaseTypesAsync(lockConnection, cancellationToken))
+            .Union(policies.Select(p => p.CaseTypeId), StringComparer.Ordinal).ToList();
+        var localOnly = caseTypes.Where(t => options.LocalOnlyCaseTypes.Contains(t, StringComparer.Ordinal)).ToList();
+        var inCcd = caseTypes.Except(localOnly, StringComparer.Ordinal).ToList();
+        if (inCcd.Count > 0 && (ccd is null || ccdProblem is not null))
         {
-            var caseTypes = (await RetentionQueries.CaseTypesAsync(lockConnection, cancellationToken))
-                .Union(policies.Select(p => p.CaseTypeId), StringComparer.Ordinal).ToList();
-            var localOnly = caseTypes.Where(t => options.LocalOnlyCaseTypes.Contains(t, StringComparer.Ordinal)).ToList();
-            var inCcd = caseTypes.Except(localOnly, StringComparer.Ordinal).ToList();
-            if (inCcd.Count > 0 && (ccd is null || ccdProblem is not null))
-            {
-                throw new CcdStartupException(
-                    $"{ccdProblem ?? $"{CentralCcdOptions.SectionName}:{nameof(CentralCcdOptions.DataStoreUrl)} is not set"}: retention of case types in CCD ({string.Join(", ", inCcd)}) needs the CCD client (list case types that are not in CCD in {RetentionOptions.SectionName}:{nameof(RetentionOptions.LocalOnlyCaseTypes)})");
-            }
-
-            var candidates = await CandidatesAsync(today, localOnly, cancellationToken);
-            var toMark = new List<RetentionCase>();
-            foreach (var caseType in inCcd)
-            {
-                var policy = PolicyOf(caseType);
-                var query = new RetentionCandidateQuery(caseType, now, lockConnection);
-                var named = policy is null
-                    ? await RetentionQueries.ResolvedTtlPassedAsync(query, cancellationToken)
-                    : await policy.FindCandidatesAsync(query, cancellationToken);
-                toMark.AddRange(await RetentionQueries.UnmarkedAsync(lockConnection, caseType, named, cancellationToken));
-            }
-
-            var breaches = await BreachesAsync(candidates.Select(c => c.CaseTypeId).Concat(toMark.Select(c => c.CaseTypeId)), cancellationToken);
-            if (breaches.Count > 0)
-            {
-                RetentionMetrics.RunRefused();
-                foreach (var breach in breaches)
-                {
-                    logger.LogError(
-                        "Retention run refused: {Candidates} of {Population} {CaseType} cases are due for disposal, above the {Share:P1} limit",
-                        breach.Candidates, breach.Population, breach.CaseTypeId, options.MaximumShare);
-                }
-
-                return new RetentionReport(RetentionOutcome.Refused, candidates, [], [], breaches);
-            }
-
-            var failures = new List<RetentionFailure>();
-            var disposed = new List<RetentionCandidate>();
-            var retained = new List<RetentionCandidate>();
-            foreach (var candidate in dryRun ? [] : candidates)
-            {
-                await DisposeLocallyAsync(candidate, null, today, disposed, retained, failures, cancellationToken);
-            }
-
-            if (inCcd.Count == 0)
-            {
-                return new RetentionReport(dryRun ? RetentionOutcome.DryRun : RetentionOutcome.Completed, candidates, disposed, retained, []) { Failures = failures };
-            }
-
-            var steps = new CcdSteps(this, ccd!, dryRun, failures);
-            var marked = await steps.MarkAsync(toMark, cancellationToken);
-            var confirmed = await steps.ConfirmAsync(await RetentionQueries.ToConfirmAsync(lockConnection, inCcd, cancellationToken), cancellationToken);
-            var (held, deletable) = await steps.FindDeletableAsync(await RetentionQueries.ToDeleteAsync(lockConnection, inCcd, today, cancellationToken), cancellationToken);
-            foreach (var gone in dryRun ? [] : deletable)
-            {
-                await DisposeLocallyAsync(new RetentionCandidate(gone.Reference, gone.CaseTypeId, gone.ResolvedTtl!.Value), RetentionQueries.PendingDisposal, today,
-                    disposed, retained, failures, cancellationToken);
-            }
-
-            return new RetentionReport(dryRun ? RetentionOutcome.DryRun : RetentionOutcome.Completed, candidates, disposed, retained, [])
-            {
-                Marked = marked,
-                Confirmed = confirmed,
-                HeldByCcd = held,
-                Deletable = dryRun ? deletable : [],
-                Failures = failures,
-            };
+            throw new CcdStartupException(
+                $"{ccdProblem ?? $"{CentralCcdOptions.SectionName}:{nameof(CentralCcdOptions.DataStoreUrl)} is not set"}: retention of case types in CCD ({string.Join(", ", inCcd)}) needs the CCD client (list case types that are not in CCD in {RetentionOptions.SectionName}:{nameof(RetentionOptions.LocalOnlyCaseTypes)})");
         }
-        finally
+
+        var candidates = await CandidatesAsync(today, localOnly, cancellationToken);
+        var toMark = new List<RetentionCase>();
+        foreach (var caseType in inCcd)
         {
-            // Pooled connections keep session locks until reused: release it now.
-            await ScalarAsync<bool>(lockConnection, "SELECT pg_advisory_unlock(@key)", AdvisoryLockKey, CancellationToken.None);
+            var policy = PolicyOf(caseType);
+            var query = new RetentionCandidateQuery(caseType, now, lockConnection);
+            var named = policy is null
+                ? await RetentionQueries.ResolvedTtlPassedAsync(query, cancellationToken)
+                : await policy.FindCandidatesAsync(query, cancellationToken);
+            toMark.AddRange(await RetentionQueries.UnmarkedAsync(lockConnection, caseType, named, cancellationToken));
         }
+
+        var breaches = await BreachesAsync(candidates.Select(c => c.CaseTypeId).Concat(toMark.Select(c => c.CaseTypeId)), cancellationToken);
+        if (breaches.Count > 0)
+        {
+            RetentionMetrics.RunRefused();
+            foreach (var breach in breaches)
+            {
+                logger.LogError(
+                    "Retention run refused: {Candidates} of {Population} {CaseType} cases are due for disposal, above the {Share:P1} limit",
+                    breach.Candidates, breach.Population, breach.CaseTypeId, options.MaximumShare);
+            }
+
+            return new RetentionReport(RetentionOutcome.Refused, candidates, [], [], breaches);
+        }
+
+        var failures = new List<RetentionFailure>();
+        var disposed = new List<RetentionCandidate>();
+        var retained = new List<RetentionCandidate>();
+        foreach (var candidate in dryRun ? [] : candidates)
+        {
+            await DisposeLocallyAsync(candidate, null, today, disposed, retained, failures, cancellationToken);
+        }
+
+        if (inCcd.Count == 0)
+        {
+            return new RetentionReport(dryRun ? RetentionOutcome.DryRun : RetentionOutcome.Completed, candidates, disposed, retained, []) { Failures = failures };
+        }
+
+        var steps = new CcdSteps(this, ccd!, dryRun, failures);
+        var marked = await steps.MarkAsync(toMark, cancellationToken);
+        var confirmed = await steps.ConfirmAsync(await RetentionQueries.ToConfirmAsync(lockConnection, inCcd, cancellationToken), cancellationToken);
+        var (held, deletable) = await steps.FindDeletableAsync(await RetentionQueries.ToDeleteAsync(lockConnection, inCcd, today, cancellationToken), cancellationToken);
+        foreach (var gone in dryRun ? [] : deletable)
+        {
+            await DisposeLocallyAsync(new RetentionCandidate(gone.Reference, gone.CaseTypeId, gone.ResolvedTtl!.Value), RetentionQueries.PendingDisposal, today,
+                disposed, retained, failures, cancellationToken);
+        }
+
+        return new RetentionReport(dryRun ? RetentionOutcome.DryRun : RetentionOutcome.Completed, candidates, disposed, retained, [])
+        {
+            Marked = marked,
+            Confirmed = confirmed,
+            HeldByCcd = held,
+            Deletable = dryRun ? deletable : [],
+            Failures = failures,
+        };
     }
 
     private ICaseRetentionPolicy? PolicyOf(string caseTypeId) =>

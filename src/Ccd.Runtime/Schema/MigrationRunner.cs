@@ -1,3 +1,4 @@
+using Ccd.Runtime.Database;
 using Npgsql;
 
 namespace Ccd.Runtime.Schema;
@@ -41,45 +42,32 @@ public sealed class MigrationRunner
     public async Task<IReadOnlyList<string>> ApplyAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
+        // Waits without a time limit: another replica may hold it while it migrates.
+        await using var migrationLock = await SessionLock.TakeAsync(connection, AdvisoryLockKey, cancellationToken);
+
+        await using (var bootstrap = new NpgsqlCommand(BootstrapSql, connection))
         {
-            lockCommand.Parameters.AddWithValue("key", AdvisoryLockKey);
-            lockCommand.CommandTimeout = 0; // another replica may hold it while it migrates
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+            await bootstrap.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        try
+        var applied = new List<string>();
+        foreach (var source in _sources)
         {
-            await using (var bootstrap = new NpgsqlCommand(BootstrapSql, connection))
+            var journal = await ReadJournalAsync(connection, source.Module, cancellationToken);
+            foreach (var script in source.Scripts)
             {
-                await bootstrap.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            var applied = new List<string>();
-            foreach (var source in _sources)
-            {
-                var journal = await ReadJournalAsync(connection, source.Module, cancellationToken);
-                foreach (var script in source.Scripts)
+                if (journal.TryGetValue(script.Name, out var checksum))
                 {
-                    if (journal.TryGetValue(script.Name, out var checksum))
-                    {
-                        EnsureUnchanged(source.Module, script, checksum);
-                        continue;
-                    }
-
-                    await ApplyScriptAsync(connection, source.Module, script, cancellationToken);
-                    applied.Add($"{source.Module}/{script.Name}");
+                    EnsureUnchanged(source.Module, script, checksum);
+                    continue;
                 }
-            }
 
-            return applied;
+                await ApplyScriptAsync(connection, source.Module, script, cancellationToken);
+                applied.Add($"{source.Module}/{script.Name}");
+            }
         }
-        finally
-        {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
-            unlock.Parameters.AddWithValue("key", AdvisoryLockKey);
-            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
-        }
+
+        return applied;
     }
 
     /// <summary>Lists the scripts not yet applied (and refuses changed ones), without applying anything.</summary>

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -65,7 +66,7 @@ internal static class CaseRemoval
         command.Parameters.Add(new NpgsqlParameter<long>("reference", NpgsqlDbType.Bigint) { TypedValue = reference });
         command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp)
         {
-            TypedValue = DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified),
+            TypedValue = DatabaseClock.Now(time),
         });
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ccd.Runtime.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -57,7 +58,7 @@ internal static class DeadLetters
         command.Parameters.Add(new NpgsqlParameter("reference", NpgsqlDbType.Bigint) { Value = (object?)reference ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp)
         {
-            TypedValue = DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified),
+            TypedValue = DatabaseClock.Now(time),
         });
         var queued = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -13,7 +14,7 @@ internal static class QueueStatistics
 
     public static async Task<QueueSample> ReadAsync(NpgsqlDataSource dataSource, TimeProvider time, CancellationToken cancellationToken)
     {
-        var now = DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified);
+        var now = DatabaseClock.Now(time);
         await using var command = dataSource.CreateCommand(Sql);
         command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp) { TypedValue = now });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

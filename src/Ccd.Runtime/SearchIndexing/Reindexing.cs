@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ccd.Runtime.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -45,7 +46,7 @@ internal static class Reindexing
         CancellationToken cancellationToken = default)
     {
         var sinceValue = DateTime.SpecifyKind(since, DateTimeKind.Unspecified);
-        var enqueuedAt = DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime + delay, DateTimeKind.Unspecified);
+        var enqueuedAt = DatabaseClock.Now(time) + delay;
         long total;
         await using (var count = dataSource.CreateCommand(CountSql))
         {

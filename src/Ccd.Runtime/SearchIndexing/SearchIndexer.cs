@@ -1,3 +1,4 @@
+using Ccd.Runtime.Database;
 using Ccd.Runtime.Workers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -218,7 +219,7 @@ internal sealed class SearchIndexer(
         _ => ItemOutcome.Retry,
     };
 
-    private DateTime Now() => DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified);
+    private DateTime Now() => DatabaseClock.Now(time);
 }
 
 internal enum ItemOutcome

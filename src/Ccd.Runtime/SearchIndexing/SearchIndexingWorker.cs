@@ -1,3 +1,4 @@
+using Ccd.Runtime.Database;
 using Ccd.Runtime.Telemetry;
 using Ccd.Runtime.Workers;
 using Microsoft.Extensions.Hosting;
@@ -61,7 +62,7 @@ internal sealed class SearchIndexingWorker(
             return poll;
         }
 
-        var now = DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified);
+        var now = DatabaseClock.Now(time);
         var until = due.Value - now;
         // A row due now was skipped only because another loop held it for a moment: look again shortly, not at once.
         return until <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(20) : (until < poll ? until : poll);

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -35,7 +36,7 @@ internal sealed class StatusReader(NpgsqlDataSource dataSource, TimeProvider tim
 
     public async Task<StatusReport> ReadAsync(CancellationToken cancellationToken)
     {
-        var now = DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified);
+        var now = DatabaseClock.Now(time);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
 

@@ -11,11 +11,4 @@ internal static class WireFormat
     public static string DateTime(DateTime value) => value.ToString(DateTimePattern, CultureInfo.InvariantCulture);
 
     public static void WriteDateTime(Utf8JsonWriter writer, string name, DateTime value) => writer.WriteString(name, DateTime(value));
-
-    /// <summary>A timestamp for a <c>timestamp</c> column: UTC, millisecond precision (what the API shows), unspecified kind.</summary>
-    public static DateTime ToDatabase(DateTimeOffset now)
-    {
-        var utc = now.UtcDateTime;
-        return new DateTime(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Unspecified);
-    }
 }

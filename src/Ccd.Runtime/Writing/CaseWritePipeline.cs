@@ -1,3 +1,4 @@
+using Ccd.Runtime.Database;
 using Ccd.Runtime.Problems;
 using Ccd.Runtime.Store;
 using Ccd.Runtime.Wire;
@@ -52,7 +53,7 @@ internal sealed class CaseWritePipeline(NpgsqlDataSource dataSource, TimeProvide
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var (caseReference, stored, storedKey) = await LockAsync(connection, transaction, reference, key, started, cancellationToken);
-        var write = new CaseWrite(this, caseReference, stored, storedKey, connection, transaction, WireFormat.ToDatabase(time.GetUtcNow()), time, cancellationToken);
+        var write = new CaseWrite(this, caseReference, stored, storedKey, connection, transaction, DatabaseClock.NowToMillisecond(time), time, cancellationToken);
         var result = await step(write);
         if (write.Completed)
         {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Adoption.Service.Access;
-using Adoption.Service.Database;
+using Ccd.Runtime.Database;
 using Npgsql;
 
 namespace Adoption.Service.Api.Audit;
@@ -42,7 +42,7 @@ internal static class ReadAudit
         while (await reader.ReadAsync(cancellationToken))
         {
             entries.Add(new AuditEntryView(
-                reader.GetGuid(0), UtcClock.AsUtc(reader.GetDateTime(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetGuid(0), DatabaseClock.AsUtc(reader.GetDateTime(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 reader.GetGuid(5), JsonDocument.Parse(reader.GetString(6)).RootElement.Clone())
             {
                 OnBehalfOf = reader.IsDBNull(7) ? null : reader.GetString(7),

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Adoption.Service.Access;
 using Adoption.Service.CaseWrites;
-using Adoption.Service.Database;
 using Adoption.Service.Hearings;
 using Adoption.Service.Http;
+using Ccd.Runtime.Database;
 using Ccd.Runtime.Problems;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -38,7 +38,7 @@ internal static class CaseEndpoints
         HttpContext http, Caller caller, AdoptionWritePath writes, TimeProvider time, CancellationToken cancellationToken)
     {
         var body = await RequestJson.ReadObjectAsync(http.Request, cancellationToken);
-        var request = CaseRequests.Create(body, UtcClock.Now(time));
+        var request = CaseRequests.Create(body, DatabaseClock.Now(time));
         // Service-originated case: no reference yet, the event path mints one (SPEC 5); CCD has no pointer to it.
         var created = await writes.RunAsync(
             new AdoptionWrite(A58.Events.SubmitApplication, Reference: null, caller),
@@ -79,7 +79,7 @@ internal static class CaseEndpoints
         CancellationToken cancellationToken)
     {
         var caseId = RequestJson.ParseId(id, "id");
-        var (patch, version) = CaseRequests.Patch(await RequestJson.ReadObjectAsync(http.Request, cancellationToken), UtcClock.Now(time));
+        var (patch, version) = CaseRequests.Patch(await RequestJson.ReadObjectAsync(http.Request, cancellationToken), DatabaseClock.Now(time));
         var expected = Versions.Expected(http.Request, version, "version");
         var reference = await CaseLocator.LocateAsync(dataSource, caller, caseId, cancellationToken);
         var updated = await writes.RunAsync(
@@ -104,7 +104,7 @@ internal static class CaseEndpoints
 
         // Optional here (a hearing may be listed before its day is fixed); when given, the rule of the CCD event applies.
         var hearing = body[HearingDateRule.Field] is { } hearingDate
-            ? hearingDates.Check(RequestJson.StringValue(hearingDate, HearingDateRule.Field, 10), DateOnly.FromDateTime(UtcClock.Now(time)))
+            ? hearingDates.Check(RequestJson.StringValue(hearingDate, HearingDateRule.Field, 10), DateOnly.FromDateTime(DatabaseClock.Now(time)))
             : null;
 
         var expected = Versions.Expected(http.Request, RequestJson.Version(body), "version");

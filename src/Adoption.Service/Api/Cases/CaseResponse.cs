@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Adoption.Service.CaseWrites;
-using Adoption.Service.Database;
+using Ccd.Runtime.Database;
 
 namespace Adoption.Service.Api.Cases;
 
@@ -29,5 +29,5 @@ internal sealed record CaseResponse(
     public static CaseResponse From(CaseRecord record, IReadOnlyList<AssignmentView>? assignments = null) => new(
         record.Id, record.CaseNumber, record.CcdReference.ToString(CultureInfo.InvariantCulture), record.CourtCode, record.Status.ToString(),
         record.ApplicantName, record.ApplicantEmail, record.ApplicantPhone, record.ChildName, record.ChildDateOfBirth, record.HearingDate, record.Version,
-        UtcClock.AsUtc(record.CreatedAt), record.CreatedBy, UtcClock.AsUtc(record.UpdatedAt), record.UpdatedBy, assignments);
+        DatabaseClock.AsUtc(record.CreatedAt), record.CreatedBy, DatabaseClock.AsUtc(record.UpdatedAt), record.UpdatedBy, assignments);
 }
