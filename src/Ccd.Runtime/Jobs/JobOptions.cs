@@ -42,21 +42,13 @@ internal sealed class JobOptions
     public static JobOptions Read(IConfiguration configuration)
     {
         var options = configuration.GetSection(SectionName).Get<JobOptions>() ?? new JobOptions();
-        Require(options.MaxAttempts is >= 1 and <= 1000, "MaxAttempts must be between 1 and 1000.");
-        Require(options.BaseDelaySeconds is >= 1 and <= 86400, "BaseDelaySeconds must be between 1 and 86400.");
-        Require(options.MaxDelaySeconds >= options.BaseDelaySeconds && options.MaxDelaySeconds <= 7 * 86400,
-            "MaxDelaySeconds must be at least BaseDelaySeconds and at most 604800.");
-        Require(options.LeaseSeconds is >= 5 and <= 86400, "LeaseSeconds must be between 5 and 86400.");
-        Require(options.PollSeconds is >= 1 and <= 3600, "PollSeconds must be between 1 and 3600.");
-        Require(options.BatchSize is >= 1 and <= 1000, "BatchSize must be between 1 and 1000.");
+        OptionsRules.Require(options.MaxAttempts is >= 1 and <= 1000, $"{SectionName}:MaxAttempts must be between 1 and 1000.");
+        OptionsRules.Require(options.BaseDelaySeconds is >= 1 and <= 86400, $"{SectionName}:BaseDelaySeconds must be between 1 and 86400.");
+        OptionsRules.Require(options.MaxDelaySeconds >= options.BaseDelaySeconds && options.MaxDelaySeconds <= 7 * 86400,
+            $"{SectionName}:MaxDelaySeconds must be at least BaseDelaySeconds and at most 604800.");
+        OptionsRules.Require(options.LeaseSeconds is >= 5 and <= 86400, $"{SectionName}:LeaseSeconds must be between 5 and 86400.");
+        OptionsRules.Require(options.PollSeconds is >= 1 and <= 3600, $"{SectionName}:PollSeconds must be between 1 and 3600.");
+        OptionsRules.Require(options.BatchSize is >= 1 and <= 1000, $"{SectionName}:BatchSize must be between 1 and 1000.");
         return options;
-    }
-
-    private static void Require(bool condition, string message)
-    {
-        if (!condition)
-        {
-            throw new CcdStartupException($"{SectionName}:{message}");
-        }
     }
 }

@@ -60,44 +60,28 @@ internal sealed class SearchIndexingOptions
 
     public void Validate()
     {
-        if (Enabled && (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
-        {
-            throw new CcdStartupException($"{SectionName}:Url is '{Telemetry.LogRedaction.Url(Url)}', which is not an absolute http(s) URL.");
-        }
+        OptionsRules.Require(
+            !Enabled || (Uri.TryCreate(Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"),
+            $"{SectionName}:Url is '{Telemetry.LogRedaction.Url(Url)}', which is not an absolute http(s) URL.");
+        OptionsRules.Require(Username is null || Password is not null, $"{SectionName}:Username is set without {SectionName}:Password.");
+        OptionsRules.Require(
+            CertificateAuthorityPath is null || File.Exists(CertificateAuthorityPath),
+            $"{SectionName}:CertificateAuthorityPath names '{CertificateAuthorityPath}', which does not exist.");
 
-        if (Username is not null && Password is null)
-        {
-            throw new CcdStartupException($"{SectionName}:Username is set without {SectionName}:Password.");
-        }
-
-        if (CertificateAuthorityPath is not null && !File.Exists(CertificateAuthorityPath))
-        {
-            throw new CcdStartupException($"{SectionName}:CertificateAuthorityPath names '{CertificateAuthorityPath}', which does not exist.");
-        }
-
-        Require(BatchSize, 1, 10_000, nameof(BatchSize));
-        Require(Concurrency, 1, 64, nameof(Concurrency));
-        Require(LeaseSeconds, 1, 3600, nameof(LeaseSeconds));
-        Require(PollSeconds, 1, 86_400, nameof(PollSeconds));
-        Require(BackoffBaseMilliseconds, 1, 3_600_000, nameof(BackoffBaseMilliseconds));
-        Require(BackoffMaxSeconds, 1, 86_400, nameof(BackoffMaxSeconds));
-        Require(RequestTimeoutSeconds, 1, 3600, nameof(RequestTimeoutSeconds));
-        Require(TransportRetries, 0, 10, nameof(TransportRetries));
-        Require(DegradedAfterSeconds, 1, 604_800, nameof(DegradedAfterSeconds));
-        Require(QueueSampleSeconds, 1, 3600, nameof(QueueSampleSeconds));
-        Require(ReindexDelaySeconds, 0, 604_800, nameof(ReindexDelaySeconds));
-        if (RequestTimeoutSeconds >= LeaseSeconds)
-        {
-            // A request outliving its lease could complete work another indexer has already taken.
-            throw new CcdStartupException($"{SectionName}:RequestTimeoutSeconds ({RequestTimeoutSeconds}) must be below {SectionName}:LeaseSeconds ({LeaseSeconds}).");
-        }
-    }
-
-    private static void Require(int value, int min, int max, string key)
-    {
-        if (value < min || value > max)
-        {
-            throw new CcdStartupException($"{SectionName}:{key} is {value}; it must be between {min} and {max}.");
-        }
+        OptionsRules.InRange(BatchSize, 1, 10_000, $"{SectionName}:{nameof(BatchSize)}");
+        OptionsRules.InRange(Concurrency, 1, 64, $"{SectionName}:{nameof(Concurrency)}");
+        OptionsRules.InRange(LeaseSeconds, 1, 3600, $"{SectionName}:{nameof(LeaseSeconds)}");
+        OptionsRules.InRange(PollSeconds, 1, 86_400, $"{SectionName}:{nameof(PollSeconds)}");
+        OptionsRules.InRange(BackoffBaseMilliseconds, 1, 3_600_000, $"{SectionName}:{nameof(BackoffBaseMilliseconds)}");
+        OptionsRules.InRange(BackoffMaxSeconds, 1, 86_400, $"{SectionName}:{nameof(BackoffMaxSeconds)}");
+        OptionsRules.InRange(RequestTimeoutSeconds, 1, 3600, $"{SectionName}:{nameof(RequestTimeoutSeconds)}");
+        OptionsRules.InRange(TransportRetries, 0, 10, $"{SectionName}:{nameof(TransportRetries)}");
+        OptionsRules.InRange(DegradedAfterSeconds, 1, 604_800, $"{SectionName}:{nameof(DegradedAfterSeconds)}");
+        OptionsRules.InRange(QueueSampleSeconds, 1, 3600, $"{SectionName}:{nameof(QueueSampleSeconds)}");
+        OptionsRules.InRange(ReindexDelaySeconds, 0, 604_800, $"{SectionName}:{nameof(ReindexDelaySeconds)}");
+        // A request outliving its lease could complete work another indexer has already taken.
+        OptionsRules.Require(
+            RequestTimeoutSeconds < LeaseSeconds,
+            $"{SectionName}:RequestTimeoutSeconds ({RequestTimeoutSeconds}) must be below {SectionName}:LeaseSeconds ({LeaseSeconds}).");
     }
 }

@@ -36,24 +36,15 @@ internal sealed class WorkerOptions
     public static WorkerOptions Read(IConfiguration configuration)
     {
         var options = configuration.GetSection(SectionName).Get<WorkerOptions>() ?? new WorkerOptions();
-        Require(options.FirstRestartPauseMilliseconds, 1, 3_600_000, nameof(FirstRestartPauseMilliseconds));
-        Require(options.MaxRestartPauseSeconds, 1, 86_400, nameof(MaxRestartPauseSeconds));
-        Require(options.StableAfterSeconds, 1, 86_400, nameof(StableAfterSeconds));
-        Require(options.DegradedRestarts, 1, 1000, nameof(DegradedRestarts));
-        Require(options.DegradedWindowSeconds, 1, 86_400, nameof(DegradedWindowSeconds));
-        if (options.MaxRestartPause < options.FirstRestartPause)
-        {
-            throw new CcdStartupException($"{SectionName}:MaxRestartPauseSeconds must be at least {SectionName}:FirstRestartPauseMilliseconds.");
-        }
+        OptionsRules.InRange(options.FirstRestartPauseMilliseconds, 1, 3_600_000, $"{SectionName}:{nameof(FirstRestartPauseMilliseconds)}");
+        OptionsRules.InRange(options.MaxRestartPauseSeconds, 1, 86_400, $"{SectionName}:{nameof(MaxRestartPauseSeconds)}");
+        OptionsRules.InRange(options.StableAfterSeconds, 1, 86_400, $"{SectionName}:{nameof(StableAfterSeconds)}");
+        OptionsRules.InRange(options.DegradedRestarts, 1, 1000, $"{SectionName}:{nameof(DegradedRestarts)}");
+        OptionsRules.InRange(options.DegradedWindowSeconds, 1, 86_400, $"{SectionName}:{nameof(DegradedWindowSeconds)}");
+        OptionsRules.Require(
+            options.MaxRestartPause >= options.FirstRestartPause,
+            $"{SectionName}:MaxRestartPauseSeconds must be at least {SectionName}:FirstRestartPauseMilliseconds.");
 
         return options;
-    }
-
-    private static void Require(int value, int min, int max, string key)
-    {
-        if (value < min || value > max)
-        {
-            throw new CcdStartupException($"{SectionName}:{key} is {value}; it must be between {min} and {max}.");
-        }
     }
 }
