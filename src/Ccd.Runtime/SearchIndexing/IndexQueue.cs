@@ -1,3 +1,4 @@
+using Ccd.Runtime.Workers;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -72,11 +73,12 @@ internal static class IndexQueue
         WHERE lock_token = @token AND reference = ANY(@references)
         """;
 
-    // Capped exponential back-off per row: base * 2^(failures so far), at most max.
+    // Per row, the pause after its (attempts + 1)-th failure in a row; @pauses_ms holds the runtime's one back-off
+    // (Workers/Backoff) for each count, the last repeating once the cap is reached.
     private const string BackOffSql = """
         UPDATE ccd.es_queue q
         SET locked_until = NULL, lock_token = NULL, attempts = q.attempts + 1, last_error = s.error,
-            next_attempt_at = @now + make_interval(secs => least(@max_ms, @base_ms * power(2, least(q.attempts, 40))) / 1000.0)
+            next_attempt_at = @now + make_interval(secs => (@pauses_ms)[least(q.attempts + 1, cardinality(@pauses_ms))] / 1000.0)
         FROM unnest(@references, @errors) AS s(reference, error)
         WHERE q.reference = s.reference AND q.lock_token = @token
         """;
@@ -162,8 +164,7 @@ internal static class IndexQueue
             command.Parameters.Add(Array("errors", NpgsqlDbType.Text, result.Retries.Select(r => r.Error)));
             command.Parameters.Add(new NpgsqlParameter<Guid>("token", NpgsqlDbType.Uuid) { TypedValue = token });
             command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp) { TypedValue = now });
-            command.Parameters.Add(new NpgsqlParameter<double>("base_ms", NpgsqlDbType.Double) { TypedValue = backOff.Base.TotalMilliseconds });
-            command.Parameters.Add(new NpgsqlParameter<double>("max_ms", NpgsqlDbType.Double) { TypedValue = backOff.Max.TotalMilliseconds });
+            command.Parameters.Add(Array("pauses_ms", NpgsqlDbType.Double, backOff.PausesInMilliseconds()));
         }
 
         if (batch.BatchCommands.Count > 0)
@@ -193,4 +194,19 @@ internal static class IndexQueue
 }
 
 /// <summary>Back-off of a case after a transient failure: <see cref="Base"/> doubled per failure, at most <see cref="Max"/>.</summary>
-internal readonly record struct BackOff(TimeSpan Base, TimeSpan Max);
+internal readonly record struct BackOff(TimeSpan Base, TimeSpan Max)
+{
+    /// <summary>The pause after the 1st, 2nd, … failure in a row, up to the first that reaches the cap.</summary>
+    public IEnumerable<double> PausesInMilliseconds()
+    {
+        for (var failures = 1; ; failures++)
+        {
+            var pause = Backoff.After(failures, Base, Max);
+            yield return pause.TotalMilliseconds;
+            if (pause >= Max || failures > 30)
+            {
+                yield break;
+            }
+        }
+    }
+}
