@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ccd.Runtime.Database;
+using Ccd.Runtime.Schema;
 using Ccd.Runtime.Writing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using Ccd.Runtime.CentralCcd;
 using Ccd.Runtime.Configuration;
-using Ccd.Runtime.Database;
 using Ccd.Runtime.Hosting;
+using Ccd.Runtime.Schema;
 using Ccd.Runtime.Writing;
 using Microsoft.Extensions.Logging;
 using Npgsql;

@@ -1,4 +1,3 @@
-using Ccd.Runtime.Database;
 using Npgsql;
 
 namespace Ccd.Runtime.Schema;

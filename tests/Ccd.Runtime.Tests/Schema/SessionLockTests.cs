@@ -1,9 +1,9 @@
-using Ccd.Runtime.Database;
+using Ccd.Runtime.Schema;
 using Ccd.Testing;
 using Npgsql;
 using Xunit;
 
-namespace Ccd.Runtime.Tests.Database;
+namespace Ccd.Runtime.Tests.Schema;
 
 /// <summary>The one session advisory lock (migrations, import, retention) against real sessions.</summary>
 public sealed class SessionLockTests(PostgresServer postgres)

@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Ccd.Runtime.Database;
+namespace Ccd.Runtime.Schema;
 
 /// <summary>
 /// A session advisory lock that lets one replica at a time do a piece of work (migrate, import, run retention),
