@@ -32,8 +32,6 @@ try
         Entity = queue,
         BatchSize = settings.BatchSize,
         PollInterval = TimeSpan.FromMilliseconds(50),
-        InitialBackoff = TimeSpan.FromMilliseconds(100),
-        MaxBackoff = TimeSpan.FromSeconds(1),
     };
     var metrics = new PublishingMetrics();
     var publishers = Enumerable.Range(0, settings.Publishers).Select(_ => new OutboxPublisher(

@@ -8,8 +8,8 @@ namespace Ccd.Runtime.Publishing;
 
 /// <summary>
 /// The background publisher: claims the oldest unsent row of each case, sends the batch to the broker, marks what
-/// the broker accepted as published, parks what it refused for good, and repeats; backs off (capped exponential)
-/// while the broker is down. A second loop sweeps old published rows and refreshes the backlog gauges. Both run
+/// the broker accepted as published, parks what it refused for good, and repeats; a broker that is down or does not
+/// answer fails the loop, which its supervisor restarts after a growing pause. A second loop sweeps old published rows and refreshes the backlog gauges. Both run
 /// under the <see cref="WorkerSupervisor"/>. Any number of publishers (replicas) may run against one database.
 /// </summary>
 internal sealed partial class OutboxPublisher(
@@ -30,33 +30,20 @@ internal sealed partial class OutboxPublisher(
 
     private async Task PublishAsync(CancellationToken stoppingToken)
     {
-        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            TimeSpan pause;
-            try
+            var batch = await PublishBatchAsync(stoppingToken);
+            if (batch.Error is not null)
             {
-                var batch = await PublishBatchAsync(stoppingToken);
-                if (batch.Error is not null)
-                {
-                    throw new BrokerSendException(batch, batch.Error);
-                }
-
-                failures = 0;
-                // More may be waiting (the next events of the cases just sent): go again at once.
-                pause = batch.Claimed > 0 ? TimeSpan.Zero : options.PollInterval;
-            }
-            catch (BrokerSendException exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The broker is down or not answering; a database failure is the supervisor's.
-                failures++;
-                pause = Backoff.After(failures, options.InitialBackoff, options.MaxBackoff);
-                LogBrokerFailed(exception, failures, pause);
+                // The broker is down or not answering: a loop fault, paced by the supervisor's restart pause (the one
+                // back-off of background work); the claim was rolled back, so nothing is lost.
+                throw new BrokerSendException(batch, batch.Error);
             }
 
-            if (pause > TimeSpan.Zero)
+            // More may be waiting (the next events of the cases just sent): go again at once.
+            if (batch.Claimed == 0)
             {
-                await Task.Delay(pause, time, stoppingToken);
+                await Task.Delay(options.PollInterval, time, stoppingToken);
             }
         }
     }
@@ -87,7 +74,7 @@ internal sealed partial class OutboxPublisher(
     /// the marks commit. Accepted rows are marked published; refused ones count a failed send and are parked when
     /// refused for good or after <see cref="PublishingOptions.ParkAfterFailures"/>; the rest stay unsent (and still
     /// block their case's later rows). <see cref="BatchResult.Error"/> is set only when the broker settled nothing:
-    /// it is down, and the caller backs off.
+    /// it is down, and the running loop fails.
     /// </summary>
     public async Task<BatchResult> PublishBatchAsync(CancellationToken cancellationToken)
     {
@@ -188,9 +175,6 @@ internal sealed partial class OutboxPublisher(
 
         return (accepted, failed, null);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing failed ({Failures} in a row); retrying in {Pause}")]
-    private partial void LogBrokerFailed(Exception exception, int failures, TimeSpan pause);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} published outbox rows older than {Days} days")]
     private partial void LogSwept(long count, int days);

@@ -33,12 +33,6 @@ internal sealed class PublishingOptions
     /// <summary>Pause between polls when the outbox is empty.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>First pause after a failure; doubled on each further failure up to <see cref="MaxBackoff"/>.</summary>
-    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Longest pause between attempts while the broker is down.</summary>
-    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
-
     /// <summary>Longest wait for the broker to settle one batch (and for a connection to open).</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

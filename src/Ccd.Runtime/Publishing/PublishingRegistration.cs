@@ -56,8 +56,6 @@ internal static class PublishingRegistration
         OptionsRules.Require(options.ParkAfterFailures is >= 1 and <= 1000, "Ccd:Publishing:ParkAfterFailures must be between 1 and 1000.");
         OptionsRules.Require(options.RetentionDays >= 1, "Ccd:Publishing:RetentionDays must be at least 1.");
         OptionsRules.Require(options.PollInterval > TimeSpan.Zero, "Ccd:Publishing:PollInterval must be positive (for example 00:00:01).");
-        OptionsRules.Require(options.InitialBackoff > TimeSpan.Zero, "Ccd:Publishing:InitialBackoff must be positive.");
-        OptionsRules.Require(options.MaxBackoff >= options.InitialBackoff, "Ccd:Publishing:MaxBackoff must be at least Ccd:Publishing:InitialBackoff.");
         OptionsRules.Require(options.SendTimeout >= TimeSpan.FromSeconds(1), "Ccd:Publishing:SendTimeout must be at least 1 second.");
         OptionsRules.Require(options.RetentionSweepInterval > TimeSpan.Zero, "Ccd:Publishing:RetentionSweepInterval must be positive.");
         OptionsRules.Require(options.StatusRefreshInterval > TimeSpan.Zero, "Ccd:Publishing:StatusRefreshInterval must be positive.");

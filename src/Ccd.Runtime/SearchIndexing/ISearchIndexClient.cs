@@ -29,7 +29,7 @@ internal sealed record BulkOperation(BulkAction Action, string Index, string Id,
 /// <summary>The answer for one bulk item: its HTTP-style status and, on failure, the error type and reason.</summary>
 internal readonly record struct BulkItemOutcome(int Status, string? Error);
 
-/// <summary>The bulk request as a whole failed; every item in it is retried later.</summary>
+/// <summary>The bulk request as a whole failed: the pass fails, its cases are handed back, and the loop's supervisor pauses it.</summary>
 internal sealed class SearchIndexUnavailableException(string message, int? status = null, Exception? inner = null) : Exception(message, inner)
 {
     /// <summary>The HTTP status answered, or null when none was received (connection failure, timeout).</summary>
@@ -38,6 +38,6 @@ internal sealed class SearchIndexUnavailableException(string message, int? statu
 
 /// <summary>
 /// Elasticsearch (or something in its place, such as a proxy) answered 2xx with something that is not a bulk answer.
-/// The batch backs off like a transient failure, and the indexing loop reports it to its supervisor.
+/// Like <see cref="SearchIndexUnavailableException"/>, the pass fails and the indexing loop reports it to its supervisor.
 /// </summary>
 internal sealed class SearchIndexAnswerException(string message, Exception? inner = null) : Exception(message, inner);

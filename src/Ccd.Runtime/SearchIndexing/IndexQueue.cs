@@ -83,6 +83,13 @@ internal static class IndexQueue
         WHERE q.reference = s.reference AND q.lock_token = @token
         """;
 
+    // A pass that failed as a whole hands its rows back at once: the loop's supervisor paces the next try.
+    private const string ReleaseFailedSql = """
+        UPDATE ccd.es_queue q
+        SET locked_until = NULL, lock_token = NULL, last_error = @error
+        WHERE q.lock_token = @token AND q.reference = ANY(@references)
+        """;
+
     // When the next row becomes claimable: the end of a back-off or of a lease (-infinity: now).
     private const string NextDueSql = """
         SELECT min(greatest(coalesce(next_attempt_at, '-infinity'), coalesce(locked_until, '-infinity'))) FROM ccd.es_queue
@@ -172,6 +179,16 @@ internal static class IndexQueue
             // One batch is one implicit transaction: dead letters, clean-up and queue changes land together.
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>Hands claimed rows back, claimable at once, with the error of the pass that failed; rows no longer ours are left alone.</summary>
+    public static async Task ReleaseAsync(NpgsqlDataSource dataSource, Guid token, IEnumerable<long> references, string error, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ReleaseFailedSql);
+        command.Parameters.Add(Array("references", NpgsqlDbType.Bigint, references));
+        command.Parameters.Add(new NpgsqlParameter<Guid>("token", NpgsqlDbType.Uuid) { TypedValue = token });
+        command.Parameters.Add(new NpgsqlParameter<string>("error", NpgsqlDbType.Text) { TypedValue = error });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>When the next queued row becomes claimable (now or earlier when one is due), or null when the queue is empty.</summary>

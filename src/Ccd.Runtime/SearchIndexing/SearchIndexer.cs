@@ -45,13 +45,11 @@ internal sealed class SearchIndexer(
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // Whatever broke (an answer that breaks the bulk contract, a bug), the claimed cases back off with the
-                // error instead of waiting out their lease; the loop's supervisor then logs, counts and restarts.
-                var failed = new BatchResult();
-                var error = ExceptionText.Describe(exception);
-                failed.Retries.AddRange(claimed.Select(queued => (queued.Reference, error)));
-                await IndexQueue.CompleteAsync(dataSource, token, failed, Now(), backOff, cancellationToken);
-                metrics.Record(failed);
+                // The pass failed as a whole (Elasticsearch unreachable, slow past the timeout, an answer that breaks the
+                // bulk contract, a bug): a loop fault. The claimed cases are handed back at once with the error, and the
+                // supervisor logs, counts and pauses the loop; its pause is the one back-off of such failures.
+                await IndexQueue.ReleaseAsync(dataSource, token, claimed.Select(queued => queued.Reference), ExceptionText.Describe(exception), cancellationToken);
+                metrics.Failed(claimed.Count);
                 throw;
             }
 
@@ -100,23 +98,7 @@ internal sealed class SearchIndexer(
             return result;
         }
 
-        IReadOnlyList<BulkItemOutcome> outcomes;
-        try
-        {
-            outcomes = await client.BulkAsync(operations, cancellationToken);
-        }
-        catch (SearchIndexUnavailableException exception)
-        {
-            logger.LogWarning("Search indexing: a bulk request of {Operations} operations failed ({Reason}); {Cases} cases back off.",
-                operations.Count, exception.Message, plans.Count);
-            foreach (var plan in plans)
-            {
-                result.Retries.Add((plan.Case.Reference, exception.Message));
-            }
-
-            return result;
-        }
-
+        var outcomes = await client.BulkAsync(operations, cancellationToken);
         foreach (var plan in plans)
         {
             Classify(plan.Case.Reference, plan.Revision, operations, outcomes, plan.First, plan.Count, result);

@@ -8,7 +8,7 @@ internal sealed class SearchIndexingMetrics
 {
     private readonly Counter<long> _indexed = CcdTelemetry.Meter.CreateCounter<long>("ccd.search.documents.indexed", "{document}", "Search documents accepted by Elasticsearch.");
     private readonly Counter<long> _deleted = CcdTelemetry.Meter.CreateCounter<long>("ccd.search.documents.deleted", "{document}", "Search documents deleted for removed cases.");
-    private readonly Counter<long> _failures = CcdTelemetry.Meter.CreateCounter<long>("ccd.search.failures", "{case}", "Cases whose indexing failed transiently and backs off.");
+    private readonly Counter<long> _failures = CcdTelemetry.Meter.CreateCounter<long>("ccd.search.failures", "{case}", "Cases whose indexing failed: an item answered with a transient error (the case backs off), or the whole pass failed (the loop restarts).");
     private readonly Counter<long> _deadLetters = CcdTelemetry.Meter.CreateCounter<long>("ccd.search.dead_letters", "{document}", "Search documents refused for good and written to ccd.es_dead_letter_queue.");
     private QueueSample _sample = QueueSample.Empty;
 
@@ -30,6 +30,9 @@ internal sealed class SearchIndexingMetrics
         _failures.Add(result.Retries.Count);
         _deadLetters.Add(result.DeadLetters.Count);
     }
+
+    /// <summary>A pass that failed as a whole: its claimed cases are tried again after the loop's restart.</summary>
+    public void Failed(int cases) => _failures.Add(cases);
 }
 
 /// <summary>Queue depth and the age of its oldest change (zero when empty) at one moment.</summary>

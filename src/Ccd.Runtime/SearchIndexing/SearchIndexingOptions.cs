@@ -44,7 +44,7 @@ internal sealed class SearchIndexingOptions
     /// <summary>Seconds one <c>_bulk</c> call may take, its transport retries included (each attempt gets an equal share); then the batch is backed off. Default 30.</summary>
     public int RequestTimeoutSeconds { get; set; } = 30;
 
-    /// <summary>Immediate transport retries of one <c>_bulk</c> request (connection failures, 429, 5xx) before the batch is backed off. Default 2.</summary>
+    /// <summary>Immediate transport retries of one <c>_bulk</c> request (connection failures, 429, 5xx) before the pass fails (a loop fault). Default 2.</summary>
     public int TransportRetries { get; set; } = 2;
 
     /// <summary>Readiness reports Degraded when the oldest queued change is older than this many seconds. Default 300.</summary>

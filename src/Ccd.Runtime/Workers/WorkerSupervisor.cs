@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Ccd.Runtime.Database;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Ccd.Runtime.Workers;
 
@@ -98,7 +99,7 @@ internal sealed partial class WorkerSupervisor : IDisposable
     {
         try
         {
-            if (DatabaseErrors.IsUnavailable(failure))
+            if (IsDatabaseOutage(failure))
             {
                 LogDatabaseUnavailable(name, failure.GetType().Name, failures, pause);
             }
@@ -113,6 +114,20 @@ internal sealed partial class WorkerSupervisor : IDisposable
         {
             LogUnprintable(name, ExceptionText.Describe(failure), failures, pause);
         }
+    }
+
+    // A timeout or broken socket means the database only when Npgsql raised it; Elasticsearch's or the broker's are loop faults like any other.
+    private static bool IsDatabaseOutage(Exception failure)
+    {
+        for (var current = failure; current is not null; current = current.InnerException)
+        {
+            if (current is NpgsqlException)
+            {
+                return DatabaseErrors.IsUnavailable(failure);
+            }
+        }
+
+        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Background loop {Loop} failed ({Failures} in a row); it restarts in {Pause}.")]

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Ccd.Runtime.Publishing;
 using Ccd.Runtime.Tests.Support;
+using Ccd.Runtime.Workers;
 using Ccd.Testing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Xunit;
 
@@ -28,8 +30,10 @@ public sealed class BrokerOutageTests(PostgresServer postgres, AmqpBroker broker
         var options = TestPublishers.Options(broker.Url, queue);
         options.BatchSize = 20; // small batches, so the two publishers interleave over the cases
         var (firstMetrics, secondMetrics) = (new PublishingMetrics(), new PublishingMetrics());
-        var first = TestPublishers.Create(dataSource, options, metrics: firstMetrics);
-        var second = TestPublishers.Create(dataSource, options, metrics: secondMetrics);
+        using var firstSupervisor = TestPublishers.Supervisor(TimeProvider.System);
+        using var secondSupervisor = TestPublishers.Supervisor(TimeProvider.System);
+        var first = TestPublishers.Create(dataSource, options, metrics: firstMetrics, supervisor: firstSupervisor);
+        var second = TestPublishers.Create(dataSource, options, metrics: secondMetrics, supervisor: secondSupervisor);
         await first.StartAsync(Token);
         await second.StartAsync(Token);
         try
@@ -48,6 +52,18 @@ public sealed class BrokerOutageTests(PostgresServer postgres, AmqpBroker broker
             }
 
             var unsentDuringOutage = await TestPublishers.ScalarAsync(dataSource, UnsentSql);
+
+            // The outage is a loop fault of each publisher: counted as restarts, and readiness names the loop.
+            foreach (var supervisor in new[] { firstSupervisor, secondSupervisor })
+            {
+                var publisherLoop = supervisor.Snapshot().Single(loop => loop.Name == "outbox-publisher");
+                Assert.True(publisherLoop.TotalRestarts >= 2, $"{publisherLoop.TotalRestarts} restarts during the outage");
+                Assert.Contains("BrokerSendException", publisherLoop.LastError, StringComparison.Ordinal);
+                var readiness = await new WorkersHealthCheck(supervisor).CheckHealthAsync(new HealthCheckContext(), Token);
+                Assert.NotEqual(HealthStatus.Healthy, readiness.Status);
+                Assert.Contains("outbox-publisher", readiness.Description, StringComparison.Ordinal);
+            }
+
             await broker.StartAsync();
             await TestPublishers.WaitUntilAllPublishedAsync(dataSource, Ceiling);
 
@@ -65,6 +81,7 @@ public sealed class BrokerOutageTests(PostgresServer postgres, AmqpBroker broker
             }
 
             Assert.Equal(BeforeOutage + DuringOutage, firstMetrics.SentTotal + secondMetrics.SentTotal);
+            Assert.All(new[] { firstSupervisor, secondSupervisor }.SelectMany(supervisor => supervisor.Snapshot()), loop => Assert.Equal(LoopStatus.Running, loop.Status));
             Assert.True(firstMetrics.SentTotal > 0 && secondMetrics.SentTotal > 0, $"one publisher did all the work ({firstMetrics.SentTotal}/{secondMetrics.SentTotal})");
         }
         finally

@@ -14,13 +14,11 @@ internal static class TestPublishers
         Entity = queue,
         BatchSize = 200,
         PollInterval = TimeSpan.FromMilliseconds(100),
-        InitialBackoff = TimeSpan.FromMilliseconds(200),
-        MaxBackoff = TimeSpan.FromSeconds(2),
         SendTimeout = TimeSpan.FromSeconds(10),
     };
 
     public static OutboxPublisher Create(
-        NpgsqlDataSource dataSource, PublishingOptions options, TimeProvider? time = null, PublishingMetrics? metrics = null) =>
+        NpgsqlDataSource dataSource, PublishingOptions options, TimeProvider? time = null, PublishingMetrics? metrics = null, WorkerSupervisor? supervisor = null) =>
         new(
             dataSource,
             Sender(options),
@@ -28,9 +26,13 @@ internal static class TestPublishers
             new OutboxStatus(dataSource, time ?? TimeProvider.System),
             metrics ?? new PublishingMetrics(),
             options,
-            new WorkerSupervisor(new WorkerOptions(), time ?? TimeProvider.System, NullLogger<WorkerSupervisor>.Instance),
+            supervisor ?? Supervisor(time ?? TimeProvider.System),
             time ?? TimeProvider.System,
             NullLogger<OutboxPublisher>.Instance);
+
+    /// <summary>A supervisor with short restart pauses (200 ms doubling up to 2 s), so a publisher back from a broker outage goes on soon.</summary>
+    public static WorkerSupervisor Supervisor(TimeProvider time) =>
+        new(new WorkerOptions { FirstRestartPauseMilliseconds = 200, MaxRestartPauseSeconds = 2 }, time, NullLogger<WorkerSupervisor>.Instance);
 
     public static AmqpOutboxSender Sender(PublishingOptions options) =>
         new(BrokerSettings.Resolve(options), options, NullLogger<AmqpOutboxSender>.Instance);

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Ccd.Runtime.Workers;
 using Ccd.Testing;
 using Ccd.Testing.FakeElasticsearch;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit;
 
@@ -10,6 +12,7 @@ namespace Ccd.Runtime.Tests.SearchIndexing;
 public sealed class FaultRecoveryTests(PostgresServer postgres)
 {
     private const int Cases = 20;
+    // A request failing as a whole is a loop fault: the supervisor's restart pause is its back-off.
     private static readonly TimeSpan BackoffBase = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan BackoffMax = TimeSpan.FromSeconds(4);
     private static readonly FakeFault[] Kinds = [FakeFault.TooManyRequests, FakeFault.Unavailable, FakeFault.Slow, FakeFault.DropConnection];
@@ -41,8 +44,10 @@ public sealed class FaultRecoveryTests(PostgresServer postgres)
 
         await using var app = await IndexingTestHost.StartAsync(connectionString, fake, new Dictionary<string, string?>
         {
-            ["Ccd:Elasticsearch:BackoffBaseMilliseconds"] = BackoffBase.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
-            ["Ccd:Elasticsearch:BackoffMaxSeconds"] = BackoffMax.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+            ["Ccd:Workers:FirstRestartPauseMilliseconds"] = BackoffBase.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
+            ["Ccd:Workers:MaxRestartPauseSeconds"] = BackoffMax.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+            // One loop, so one case's attempts follow one loop's restart pauses.
+            ["Ccd:Elasticsearch:Concurrency"] = "1",
             ["Ccd:Elasticsearch:RequestTimeoutSeconds"] = "1",
             ["Ccd:Elasticsearch:LeaseSeconds"] = "10",
         });
@@ -67,6 +72,8 @@ public sealed class FaultRecoveryTests(PostgresServer postgres)
         }
 
         AssertBackOffGrew(fake, "1", faultEnd);
+        var restarts = app.Services.GetRequiredService<WorkerSupervisor>().Snapshot().Single(loop => loop.Name == "search-indexing-1").TotalRestarts;
+        Assert.True(restarts >= 5, $"{restarts} restarts of the indexing loop");
 
         // Fixed at the source, the case's next change indexes and clears its dead letter.
         Volatile.Write(ref poisoned, false);
@@ -75,7 +82,7 @@ public sealed class FaultRecoveryTests(PostgresServer postgres)
         await IndexingTestHost.WaitUntilAsync(async () => await DeadLettersAsync(dataSource, poison) == 0, "the dead letter is cleared by the success");
     }
 
-    // The fake's log of attempts for one case: each gap is at least the back-off for that failure
+    // The fake's log of attempts for one case: each gap is at least the loop's restart pause after that failure
     // (base doubled per failure, capped), and the gaps reach the cap without growing far past it.
     private static void AssertBackOffGrew(FakeElasticsearch fake, string id, DateTimeOffset faultEnd)
     {

@@ -42,14 +42,22 @@ public sealed class HealthAndMetricsTests(PostgresServer postgres)
         var connectionString = await postgres.CreateDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var fake = await FakeElasticsearch.StartAsync();
-        fake.Faults = _ => FakeFault.Unavailable;
+        // Elasticsearch takes the request and does not answer (yet): the loop runs, waiting, and the queue ages.
+        fake.SlowDelay = TimeSpan.FromMinutes(10);
+        fake.Faults = _ => FakeFault.Slow;
         await new CaseWriter(dataSource).CreateAsync(CaseWriter.Reference(1), id: 1, new JsonObject());
         await using (var age = dataSource.CreateCommand("UPDATE ccd.es_queue SET enqueued_at = enqueued_at - interval '10 minutes'"))
         {
             await age.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
         }
 
-        await using var app = await IndexingTestHost.StartAsync(connectionString, fake, new Dictionary<string, string?> { ["Ccd:Elasticsearch:DegradedAfterSeconds"] = "60" });
+        await using var app = await IndexingTestHost.StartAsync(connectionString, fake, new Dictionary<string, string?>
+        {
+            ["Ccd:Elasticsearch:DegradedAfterSeconds"] = "60",
+            ["Ccd:Elasticsearch:RequestTimeoutSeconds"] = "600",
+            ["Ccd:Elasticsearch:LeaseSeconds"] = "900",
+        });
+        await fake.WaitForAsync(f => f.Requests.Count >= 1, IndexingTestHost.Ceiling, "the indexer's request");
         using var client = app.CreateClient();
         using var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
 
