@@ -19,6 +19,8 @@ if [ "$mode" = test ]; then
   command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
   # PgBouncer 1.18 (transaction pooling), in front of the test cluster for scripts/test.sh's PgBouncer pass.
   [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
+  # libfaketime: a killed job worker's successors run with their clock past its lease (JobKillTests).
+  command -v faketime >/dev/null 2>&1 || need+=(faketime)
   # promtool and a real Prometheus for the tests of deploy/ (alert unit tests, scrape test).
   command -v promtool >/dev/null 2>&1 || need+=(prometheus)
   command -v jq >/dev/null 2>&1 || need+=(jq)

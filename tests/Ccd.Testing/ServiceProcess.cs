@@ -67,17 +67,28 @@ public sealed class ServiceProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts <c>dotnet &lt;dll&gt; &lt;args&gt;</c> with <paramref name="environment"/> (APP_ENV and the database URL among them),
-    /// in <paramref name="workingDirectory"/> (the dll's folder when null).</summary>
-    public static ServiceProcess Start(string dll, IDictionary<string, string?> environment, IEnumerable<string>? args = null, int? port = null, string? workingDirectory = null)
+    /// in <paramref name="workingDirectory"/> (the dll's folder when null). With <paramref name="clockAhead"/> the process
+    /// runs under Debian's <c>faketime</c>: its wall clock (so its <c>TimeProvider.System</c>) is that far ahead, its
+    /// monotonic clock (timers) is not.</summary>
+    public static ServiceProcess Start(
+        string dll, IDictionary<string, string?> environment, IEnumerable<string>? args = null, int? port = null, string? workingDirectory = null, TimeSpan? clockAhead = null)
     {
         var chosenPort = port ?? FreePort();
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(clockAhead is null ? "dotnet" : "faketime")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(dll)!,
         };
+        if (clockAhead is { } ahead)
+        {
+            info.ArgumentList.Add("-f");
+            info.ArgumentList.Add($"+{(long)ahead.TotalSeconds}s");
+            info.ArgumentList.Add("dotnet");
+            info.Environment["FAKETIME_DONT_FAKE_MONOTONIC"] = "1";
+        }
+
         info.ArgumentList.Add(dll);
         foreach (var arg in args ?? [])
         {

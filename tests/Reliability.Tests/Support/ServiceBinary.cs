@@ -31,11 +31,11 @@ internal static class ServiceBinary
     /// restart; it is the service working as designed, not a finding, so a start that exits is tried again. A start
     /// that hangs is not retried: the ceiling still fails the test.
     /// </remarks>
-    public static async Task<ServiceProcess> StartAsync(IDictionary<string, string?> environment, int port)
+    public static async Task<ServiceProcess> StartAsync(IDictionary<string, string?> environment, int port, TimeSpan? clockAhead = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var process = ServiceProcess.Start(Dll, environment, port: port);
+            var process = ServiceProcess.Start(Dll, environment, port: port, clockAhead: clockAhead);
             try
             {
                 await process.WaitReadyAsync(TimeSpan.FromSeconds(120));
