@@ -86,7 +86,7 @@ public sealed class RejectedMessageTests(PostgresServer postgres)
         Assert.Equal(new BatchResult(1, 0, null, 1), await publisher.PublishBatchAsync(Token));
         Assert.Equal(0, (await publisher.PublishBatchAsync(Token)).Claimed);
         Assert.Equal(2, broker.RejectedCount);
-        Assert.Equal(2, (await RowAsync(dataSource, poison)).SendFailures);
+        Assert.Equal(1, (await RowAsync(dataSource, poison)).SendFailures); // `retry` starts a fresh count
 
         // `outbox skip` (who and why recorded): the case's later events follow, in order, and the poison is never accepted.
         Assert.Equal(0, await OutboxCommand.SkipAsync(store, poison, "ops-jane", "refused by the broker; resent by hand", DateTime.UtcNow, TextWriter.Null, TextWriter.Null, Token));

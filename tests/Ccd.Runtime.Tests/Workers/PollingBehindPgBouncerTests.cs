@@ -82,7 +82,8 @@ public sealed class PollingBehindPgBouncerTests(PostgresServer postgres, AmqpBro
         }
 
         var clients = await _bouncer.AdminAsync("SHOW CLIENTS");
-        Assert.Contains(clients, row => row.Contains($"|{PostgresServer.RuntimeLogin}|{pooled.Database}|", StringComparison.Ordinal));
+        var serving = new NpgsqlConnectionStringBuilder(app.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
+        Assert.Contains(clients, row => row.Contains($"|{serving.Username}|{pooled.Database}|", StringComparison.Ordinal));
     }
 
     private sealed class LogLines : ILoggerProvider

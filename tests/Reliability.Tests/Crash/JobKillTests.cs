@@ -37,12 +37,14 @@ public sealed class JobKillTests(PostgresServer postgres)
         long? job = null;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            await using var service = await ServiceBinary.StartAsync(environment, ServiceProcess.FreePort(), PastLease * (attempt - 1));
-
             // The handler reads adoption.case_assignments first; while the test holds this lock it waits there, mid-attempt.
+            // The first process creates the schema, and the job comes after the lock; a successor claims the job as soon
+            // as it runs, so the lock is taken before it starts.
+            var first = job is null ? await ServiceBinary.StartAsync(environment, ServiceProcess.FreePort()) : null;
             await using var blocker = await dataSource.OpenConnectionAsync(Token);
             await using var transaction = await blocker.BeginTransactionAsync(Token);
             await ExecuteAsync(blocker, transaction, "LOCK TABLE adoption.case_assignments IN ACCESS EXCLUSIVE MODE");
+            await using var service = first ?? await ServiceBinary.StartAsync(environment, ServiceProcess.FreePort(), PastLease * (attempt - 1));
             job ??= await EnqueueAsync(dataSource);
 
             await WaitUntilAsync(async () => await ScalarAsync(dataSource, WaitingOnTheLockSql) == 1, $"attempt {attempt}'s handler waits on the lock", service);
