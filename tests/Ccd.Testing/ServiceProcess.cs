@@ -68,13 +68,14 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>Starts <c>dotnet &lt;dll&gt; &lt;args&gt;</c> with <paramref name="environment"/> (APP_ENV and the database URL among them),
     /// in <paramref name="workingDirectory"/> (the dll's folder when null). With <paramref name="clockAhead"/> the process
-    /// runs under Debian's <c>faketime</c>: its wall clock (so its <c>TimeProvider.System</c>) is that far ahead, its
-    /// monotonic clock (timers) is not.</summary>
+    /// runs with Debian's libfaketime preloaded: its wall clock (so its <c>TimeProvider.System</c>) is that far ahead,
+    /// its monotonic clock (timers) is not. (Preloaded rather than through the <c>faketime</c> command, so the process
+    /// killed is the service itself, not a wrapper whose child a tree kill can miss.)</summary>
     public static ServiceProcess Start(
         string dll, IDictionary<string, string?> environment, IEnumerable<string>? args = null, int? port = null, string? workingDirectory = null, TimeSpan? clockAhead = null)
     {
         var chosenPort = port ?? FreePort();
-        var info = new ProcessStartInfo(clockAhead is null ? "dotnet" : "faketime")
+        var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -83,9 +84,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         };
         if (clockAhead is { } ahead)
         {
-            info.ArgumentList.Add("-f");
-            info.ArgumentList.Add($"+{(long)ahead.TotalSeconds}s");
-            info.ArgumentList.Add("dotnet");
+            info.Environment["LD_PRELOAD"] = FakeTimeLibrary();
+            info.Environment["FAKETIME"] = $"+{(long)ahead.TotalSeconds}s";
             info.Environment["FAKETIME_DONT_FAKE_MONOTONIC"] = "1";
         }
 
@@ -205,6 +205,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         await Task.CompletedTask;
         _process.Dispose();
     }
+
+    private static readonly string[] FakeTimeLibraries = ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1"];
+
+    private static string FakeTimeLibrary() =>
+        FakeTimeLibraries.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("libfaketime is not installed: run scripts/install-prerequisites.sh (Debian package faketime).");
 
     /// <summary>A free loopback TCP port.</summary>
     public static int FreePort()

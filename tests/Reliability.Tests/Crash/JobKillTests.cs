@@ -16,7 +16,8 @@ namespace Reliability.Tests.Crash;
 public sealed class JobKillTests(PostgresServer postgres)
 {
     private const int MaxAttempts = 3;
-    private const int LeaseSeconds = 30;
+    // Far longer than a loaded machine takes to start the service, so no attempt is given up at its lease before the kill.
+    private const int LeaseSeconds = 300;
     private const string Kind = "adoption.notify-hearing-listed";
     private static readonly TimeSpan PastLease = TimeSpan.FromSeconds(LeaseSeconds + 10);
     private static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(120);
@@ -33,6 +34,8 @@ public sealed class JobKillTests(PostgresServer postgres)
             ["Ccd__Jobs__MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Ccd__Jobs__LeaseSeconds"] = LeaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Ccd__Jobs__PollSeconds"] = "1",
+            // The handler's statement waits on the test's lock until the kill, not for the default 5 s command timeout.
+            ["Ccd__Database__CommandTimeoutSeconds"] = "600",
         });
         long? job = null;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
@@ -48,7 +51,7 @@ public sealed class JobKillTests(PostgresServer postgres)
             job ??= await EnqueueAsync(dataSource);
 
             await WaitUntilAsync(async () => await ScalarAsync(dataSource, WaitingOnTheLockSql) == 1, $"attempt {attempt}'s handler waits on the lock", service);
-            Assert.Equal(("running", attempt), await JobAsync(dataSource, job.Value));
+            Assert.True(await JobAsync(dataSource, job.Value) == ("running", attempt), $"{await JobAsync(dataSource, job.Value)} {await LastErrorAsync(dataSource, job.Value)}\n{service.Output}");
             service.Kill();
 
             // The killed process's session would wait until the lock is released; end it, as its lost socket would.
@@ -102,6 +105,13 @@ public sealed class JobKillTests(PostgresServer postgres)
         await using var reader = await command.ExecuteReaderAsync(Token);
         Assert.True(await reader.ReadAsync(Token));
         return (reader.GetString(0), reader.GetInt32(1));
+    }
+
+    private static async Task<string?> LastErrorAsync(NpgsqlDataSource dataSource, long id)
+    {
+        await using var command = dataSource.CreateCommand("SELECT last_error FROM ccd.jobs WHERE id = @id");
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteScalarAsync(Token) as string;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
