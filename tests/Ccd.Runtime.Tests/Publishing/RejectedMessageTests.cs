@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ccd.Runtime.Commands;
 using Ccd.Runtime.Publishing;
 using Ccd.Runtime.Status;
 using Ccd.Runtime.Workers;
