@@ -32,21 +32,52 @@ public static class CcdEventBodies
         return Body(caseType, before, Details(caseType, reference, state, version, data, []), eventId, options, options.InternalCaseId);
     }
 
-    private static JsonObject Body(CcdCaseType caseType, JsonObject? before, JsonObject details, string eventId, CcdSubmitOptions options, long? internalId) => new()
+    /// <summary>
+    /// A submit of <paramref name="eventId"/> from case details already at hand: <paramref name="details"/> is the
+    /// proposed case, <paramref name="before"/> the case as CCD read it (null on a create), as a fake of CCD's data
+    /// store builds it from a case it read.
+    /// </summary>
+    public static JsonObject Submit(CcdCaseType caseType, JsonObject? before, JsonObject details, string eventId, CcdSubmitOptions? options = null)
     {
-        ["case_details_before"] = before,
-        ["case_details"] = details,
-        ["event_details"] = new JsonObject
+        ArgumentNullException.ThrowIfNull(caseType);
+        options ??= new CcdSubmitOptions();
+        return Body(caseType, before, details, eventId, options, options.InternalCaseId);
+    }
+
+    /// <summary><c>event_details</c> as CCD sends them: the event, its name, the user's summary and description, and the on-behalf-of user.</summary>
+    public static JsonObject EventDetails(CcdCaseType caseType, string eventId, CcdSubmitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(caseType);
+        options ??= new CcdSubmitOptions();
+        return new JsonObject
         {
             ["case_type"] = caseType.Id,
             ["event_id"] = eventId,
-            ["event_name"] = eventId,
+            ["event_name"] = options.EventName ?? eventId,
             ["summary"] = options.Summary,
             ["description"] = options.Description,
             ["proxied_by"] = options.ProxiedBy?.Id,
             ["proxied_by_first_name"] = options.ProxiedBy?.FirstName,
             ["proxied_by_last_name"] = options.ProxiedBy?.LastName,
-        },
+        };
+    }
+
+    /// <summary>
+    /// <c>case_details</c> as CCD sends them (id, jurisdiction, case type, state, version, classification, data); the
+    /// shape of <see cref="CcdSubmitOptions.Before"/> too.
+    /// </summary>
+    public static JsonObject CaseDetails(CcdCaseType caseType, long reference, string state, int? version, JsonObject data, JsonObject? supplementary = null)
+    {
+        ArgumentNullException.ThrowIfNull(caseType);
+        ArgumentNullException.ThrowIfNull(data);
+        return Details(caseType, reference, state, version, data, supplementary ?? []);
+    }
+
+    private static JsonObject Body(CcdCaseType caseType, JsonObject? before, JsonObject details, string eventId, CcdSubmitOptions options, long? internalId) => new()
+    {
+        ["case_details_before"] = before,
+        ["case_details"] = details,
+        ["event_details"] = EventDetails(caseType, eventId, options),
         ["resolved_ttl"] = options.ResolvedTtl,
         ["internal_case_id"] = internalId,
         ["start_revision"] = options.StartRevision,

@@ -29,6 +29,9 @@ public sealed record CcdSubmitOptions
     /// <summary>The on-behalf-of user (<c>proxied_by</c>, first and last name), or null.</summary>
     public (string Id, string FirstName, string LastName)? ProxiedBy { get; init; }
 
+    /// <summary>The event's name in <c>event_details</c>. Null: the event id.</summary>
+    public string? EventName { get; init; }
+
     /// <summary>The event's summary and description.</summary>
     public string? Summary { get; init; }
 

@@ -13,24 +13,31 @@ namespace Ccd.Runtime.Testing;
 public sealed class CcdTestDatabase : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _templates = new();
-    private readonly string _directory;
     private readonly LocalPostgresCluster _cluster;
     private int _counter;
 
     private CcdTestDatabase(string directory, LocalPostgresCluster cluster)
     {
-        _directory = directory;
+        Directory = directory;
         _cluster = cluster;
+        // Also when the test run ends without disposing (a crash, a cancelled run): no server outlives it.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopQuietly();
     }
 
-    /// <summary>The server's connection string for <paramref name="database"/>.</summary>
+    /// <summary>The server's folder (its data in <c>data/</c>), removed on dispose.</summary>
+    public string Directory { get; }
+
+    /// <summary>The server's TCP port.</summary>
+    public int Port => _cluster.Port;
+
+    /// <summary>The server's connection string for <paramref name="database"/>, as its superuser.</summary>
     public string ConnectionString(string database = "postgres") => _cluster.ConnectionString(database);
 
     /// <summary>Starts the server (PostgreSQL's server binaries must be installed).</summary>
     public static async Task<CcdTestDatabase> StartAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), $"ccd-testing-pg-{Guid.NewGuid():N}"[..27]);
-        Directory.CreateDirectory(directory);
+        System.IO.Directory.CreateDirectory(directory);
         var cluster = await LocalPostgresCluster.StartAsync(Path.Combine(directory, "data"), throwaway: true);
         return new CcdTestDatabase(directory, cluster);
     }
@@ -49,15 +56,34 @@ public sealed class CcdTestDatabase : IAsyncDisposable
         return _cluster.ConnectionString(name);
     }
 
+    /// <summary>A new, empty database (no schema at all); returns its connection string.</summary>
+    public async Task<string> CreateEmptyDatabaseAsync()
+    {
+        var name = $"empty_{Interlocked.Increment(ref _counter)}_{Guid.NewGuid():N}";
+        await _cluster.EnsureDatabaseAsync(name);
+        return _cluster.ConnectionString(name);
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _cluster.StopAsync();
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            System.IO.Directory.Delete(Directory, recursive: true);
         }
         catch (IOException)
+        {
+        }
+    }
+
+    private void StopQuietly()
+    {
+        try
+        {
+            _cluster.StopAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or IOException)
         {
         }
     }

@@ -20,7 +20,7 @@ public sealed class PgBouncerTests(PostgresServer postgres) : IAsyncLifetime
     private PgBouncer _bouncer = null!;
 
     public async ValueTask InitializeAsync() =>
-        _bouncer = await PgBouncer.StartAsync(Path.Combine(postgres.Directory, $"bouncer-{Guid.NewGuid():N}"), postgres.Cluster.Port, postgres.Password);
+        _bouncer = await PgBouncer.StartAsync(Path.Combine(postgres.Directory, $"bouncer-{Guid.NewGuid():N}"), postgres.Port, postgres.Password);
 
     public async ValueTask DisposeAsync() => await _bouncer.DisposeAsync();
 
@@ -32,7 +32,7 @@ public sealed class PgBouncerTests(PostgresServer postgres) : IAsyncLifetime
         await using var app = await TestServiceApp.StartAsync(AdoptionHost.Definition, database.ConnectionString, new Dictionary<string, string?>
         {
             ["Ccd:Database:TransactionPooling"] = "true",
-            ["Ccd:Database:DirectPort"] = postgres.Cluster.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Ccd:Database:DirectPort"] = postgres.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Ccd.Runtime.Database"] = "Information",
         }, services => services.AddSingleton<ILoggerProvider>(logs));
 
@@ -46,7 +46,7 @@ public sealed class PgBouncerTests(PostgresServer postgres) : IAsyncLifetime
         var serving = new NpgsqlConnectionStringBuilder(app.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
         var listen = new NpgsqlConnectionStringBuilder(app.Services.GetRequiredService<ListenDataSource>().DataSource!.ConnectionString);
         Assert.Equal((_bouncer.Port, PostgresServer.RuntimeLogin, 0), (serving.Port, serving.Username, serving.MaxAutoPrepare));
-        Assert.Equal((postgres.Cluster.Port, PostgresServer.RuntimeLogin), (listen.Port, listen.Username));
+        Assert.Equal((postgres.Port, PostgresServer.RuntimeLogin), (listen.Port, listen.Username));
         var clients = await _bouncer.AdminAsync("SHOW CLIENTS");
         Assert.Contains(clients, row => row.Contains($"|{PostgresServer.RuntimeLogin}|{database.Database}|", StringComparison.Ordinal));
         Assert.Contains(logs.Lines, line => line.Message.Contains("through a transaction pool: automatic statement preparation off; LISTEN/NOTIFY over the direct connection", StringComparison.Ordinal));

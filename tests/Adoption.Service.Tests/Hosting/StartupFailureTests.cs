@@ -122,7 +122,7 @@ public sealed class StartupFailureTests(PostgresServer postgres)
 
     private async Task RequirePasswordForAsync(string role, string password)
     {
-        await using var connection = new NpgsqlConnection(postgres.Cluster.ConnectionString());
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString());
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using (var create = new NpgsqlCommand($"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN CREATE ROLE {role} LOGIN PASSWORD '{password}'; END IF; END $$", connection))
         {

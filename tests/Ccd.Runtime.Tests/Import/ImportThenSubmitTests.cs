@@ -4,6 +4,7 @@ using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Import;
 using Ccd.Runtime.Tests.Persistence;
+using Ccd.Runtime.Testing;
 using Ccd.Testing;
 using Xunit;
 
@@ -95,15 +96,8 @@ public sealed class ImportThenSubmitTests(PostgresServer postgres)
         var proposed = details.DeepClone().AsObject();
         proposed["case_data"] = data.DeepClone();
         proposed["version"] = version;
-        return new JsonObject
-        {
-            ["case_details_before"] = details.DeepClone(),
-            ["case_details"] = proposed,
-            ["event_details"] = new JsonObject { ["case_type"] = details["case_type_id"]!.DeepClone(), ["event_id"] = "updateCase", ["event_name"] = "Update case" },
-            ["resolved_ttl"] = null,
-            ["internal_case_id"] = internalId,
-            ["start_revision"] = null,
-            ["merge_revision"] = null,
-        };
+        var caseType = new CcdCaseType(details["case_type_id"]!.GetValue<string>(), details["jurisdiction"]!.GetValue<string>());
+        return CcdEventBodies.Submit(caseType, details.DeepClone().AsObject(), proposed, "updateCase",
+            new CcdSubmitOptions { EventName = "Update case", InternalCaseId = internalId });
     }
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Ccd.Runtime.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Npgsql;
@@ -296,21 +297,16 @@ public sealed class FakeCcdDataStore
         proposed["state"] = definition.PostState;
         proposed["version"] = start.Version;
         var resolvedTtl = ResolvedTtl(data["TTL"] as JsonObject);
-        var caseEvent = new JsonObject
+        var caseEvent = CcdEventBodies.Submit(new CcdCaseType(pointer.CaseTypeId, pointer.Jurisdiction), before, proposed, eventId, new CcdSubmitOptions
         {
-            ["case_details_before"] = before,
-            ["case_details"] = proposed,
-            ["event_details"] = new JsonObject
-            {
-                ["case_type"] = pointer.CaseTypeId, ["event_id"] = eventId, ["event_name"] = definition.Name,
-                ["summary"] = content["event"]?["summary"]?.DeepClone(), ["description"] = content["event"]?["description"]?.DeepClone(),
-                ["proxied_by"] = null, ["proxied_by_first_name"] = null, ["proxied_by_last_name"] = null,
-            },
-            ["resolved_ttl"] = resolvedTtl?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["internal_case_id"] = pointer.Id,
-            ["start_revision"] = start.Revision,
-            ["merge_revision"] = fresh.Revision,
-        };
+            EventName = definition.Name,
+            Summary = content["event"]?["summary"]?.GetValue<string>(),
+            Description = content["event"]?["description"]?.GetValue<string>(),
+            ResolvedTtl = resolvedTtl?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            InternalCaseId = pointer.Id,
+            StartRevision = (int)start.Revision,
+            MergeRevision = (int)fresh.Revision,
+        });
         using var client = Client(http);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/ccd-persistence/cases") { Content = new StringContent(caseEvent.ToJsonString(), Encoding.UTF8, "application/json") };
         request.Headers.Add("Idempotency-Key", NameBasedUuid(token).ToString());

@@ -1,60 +1,31 @@
 using System.Text.Json.Nodes;
+using Ccd.Runtime.Testing;
+using Ccd.Testing;
 
 namespace Reliability.Tests.Support;
 
 /// <summary>Submit bodies shaped as CCD's data store sends them, for the configuration-only <see cref="BlobCaseType"/>.</summary>
 internal static class Bodies
 {
-    public static JsonObject Create(long reference, JsonObject data, long? internalId = null, string eventId = "create", JsonObject? eventDetails = null) => new()
-    {
-        ["case_details_before"] = null,
-        ["case_details"] = Details(reference, data, version: null),
-        ["event_details"] = eventDetails ?? Event(eventId),
-        ["resolved_ttl"] = null,
-        ["internal_case_id"] = internalId,
-        ["start_revision"] = null,
-        ["merge_revision"] = null,
-    };
+    public static readonly CcdCaseType CaseType = new(BlobCaseType.Id, BlobCaseType.Jurisdiction);
 
-    public static JsonObject Update(long reference, JsonObject data, int version, string eventId = "update", long? internalId = null) => new()
+    public static JsonObject Create(long reference, JsonObject data, long? internalId = null, string eventId = "create", JsonObject? eventDetails = null)
     {
-        ["case_details_before"] = Details(reference, [], version),
-        ["case_details"] = Details(reference, data, version),
-        ["event_details"] = Event(eventId),
-        ["resolved_ttl"] = null,
-        ["internal_case_id"] = internalId,
-        ["start_revision"] = version,
-        ["merge_revision"] = version,
-    };
+        var body = SubmitBodies.Create(CaseType, reference, eventId, data);
+        body["internal_case_id"] = internalId;
+        if (eventDetails is not null)
+        {
+            body["event_details"] = eventDetails;
+        }
 
-    public static JsonObject Event(string eventId, string summary = "A summary", string description = "A description") => new()
-    {
-        ["case_type"] = BlobCaseType.Id,
-        ["event_id"] = eventId,
-        ["event_name"] = eventId,
-        ["summary"] = summary,
-        ["description"] = description,
-        ["proxied_by"] = null,
-        ["proxied_by_first_name"] = null,
-        ["proxied_by_last_name"] = null,
-    };
+        return body;
+    }
 
-    public static JsonObject Supplementary(string op, string path, JsonNode? value) =>
-        new() { ["supplementary_data_updates"] = new JsonObject { [op] = new JsonObject { [path] = value } } };
+    public static JsonObject Update(long reference, JsonObject data, int version, string eventId = "update", long? internalId = null) =>
+        SubmitBodies.Update(CaseType, reference, eventId, data, version, internalId: internalId);
 
-    private static JsonObject Details(long reference, JsonObject data, int? version) => new()
-    {
-        ["id"] = reference,
-        ["jurisdiction"] = BlobCaseType.Jurisdiction,
-        ["case_type_id"] = BlobCaseType.Id,
-        ["state"] = "Open",
-        ["version"] = version,
-        ["security_classification"] = "PUBLIC",
-        ["case_data"] = data,
-        ["data_classification"] = new JsonObject(),
-        ["supplementary_data"] = new JsonObject(),
-        ["created_date"] = "2026-03-05T12:00:00Z",
-        ["last_modified"] = "2026-03-05T12:00:00Z",
-        ["last_state_modified_date"] = null,
-    };
+    public static JsonObject Event(string eventId, string summary = SubmitBodies.Summary, string description = SubmitBodies.Description) =>
+        SubmitBodies.Event(CaseType, eventId, summary, description);
+
+    public static JsonObject Supplementary(string op, string path, JsonNode? value) => SubmitBodies.Supplementary(op, path, value);
 }

@@ -2,10 +2,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Reliability.Tests.Support;
+namespace Ccd.Testing;
 
-/// <summary>An answer: status, headers that matter here, the exact body bytes and the body parsed.</summary>
-internal sealed record Reply(HttpStatusCode Status, string? ContentType, string? RetryAfter, byte[] Bytes)
+/// <summary>An answer of a service to a test: status, the headers that matter, the exact body bytes and the body parsed.</summary>
+public sealed record Reply(HttpStatusCode Status, string? ContentType, string? RetryAfter, byte[] Bytes)
 {
     public int Code => (int)Status;
 
@@ -23,6 +23,7 @@ internal sealed record Reply(HttpStatusCode Status, string? ContentType, string?
 
     public override string ToString() => $"{Code} {(Text.Length > 600 ? Text[..600] + "..." : Text)}";
 
+    /// <summary>Reads <paramref name="response"/> whole.</summary>
     public static async Task<Reply> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
