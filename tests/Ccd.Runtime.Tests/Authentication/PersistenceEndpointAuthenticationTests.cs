@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Ccd.Runtime.Endpoints;
-using Ccd.Runtime.Tests.Persistence;
+using Ccd.Runtime.Tests.Support;
+using Ccd.Runtime.Tests.Writing;
 using Ccd.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -2,7 +2,8 @@ using System.Net;
 using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Import;
-using Ccd.Runtime.Tests.Persistence;
+using Ccd.Runtime.Tests.Support;
+using Ccd.Runtime.Tests.Writing;
 using Ccd.Testing;
 using Xunit;
 

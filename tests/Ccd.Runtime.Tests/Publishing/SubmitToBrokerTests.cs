@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Ccd.Runtime.Tests.Persistence;
 using Ccd.Runtime.Tests.Support;
+using Ccd.Runtime.Tests.Writing;
 using Ccd.Testing;
 using Npgsql;
 using Xunit;
