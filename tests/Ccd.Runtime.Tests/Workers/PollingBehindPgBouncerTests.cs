@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using Ccd.Runtime.Database;
-using Ccd.Runtime.Tests.Persistence;
+using Ccd.Runtime.Tests.Writing;
 using Ccd.Runtime.Tests.Support;
 using Ccd.Testing;
 using Ccd.Testing.FakeElasticsearch;
@@ -28,7 +28,7 @@ public sealed class PollingBehindPgBouncerTests(PostgresServer postgres, AmqpBro
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync() =>
-        _bouncer = await PgBouncer.StartAsync(Path.Combine(postgres.Directory, $"bouncer-{Guid.NewGuid():N}"), postgres.Cluster.Port, postgres.Password);
+        _bouncer = await PgBouncer.StartAsync(Path.Combine(postgres.Directory, $"bouncer-{Guid.NewGuid():N}"), postgres.Port, postgres.Password);
 
     public async ValueTask DisposeAsync() => await _bouncer.DisposeAsync();
 
