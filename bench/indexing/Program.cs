@@ -1,6 +1,7 @@
 // P5 (search half): seeds N queued cases in a throwaway PostgreSQL cluster, starts the runtime's indexer
 // against the fake Elasticsearch, and measures how fast it drains the queue. Writes
 // bench/results/<date>-indexing.md and .json with the machine it ran on.
+using Ccd.Runtime.Commands;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Commands;
 using Adoption.Service.Hosting;
 using Ccd.Runtime.Hosting;
 

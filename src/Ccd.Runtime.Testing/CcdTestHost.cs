@@ -1,3 +1,4 @@
+using Ccd.Runtime.Commands;
 using System.Net.Http.Headers;
 using Ccd.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;

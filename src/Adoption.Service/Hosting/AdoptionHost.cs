@@ -1,3 +1,4 @@
+using Ccd.Runtime.Commands;
 using Adoption.Service.A58CaseType;
 using Adoption.Service.Api.Assignments;
 using Adoption.Service.Api.Audit;

@@ -83,7 +83,7 @@ public static class CcdRuntimeExtensions
     }
 
     /// <summary>Adds the runtime's middleware (problem details for every error) and the health endpoints
-    /// <c>/health/live</c> and <c>/health/ready</c>. Called by <see cref="CcdHost"/> before the service's own mapping.</summary>
+    /// <c>/health/live</c> and <c>/health/ready</c>. Called by <see cref="Commands.CcdHost"/> before the service's own mapping.</summary>
     public static WebApplication UseCcdRuntime(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);

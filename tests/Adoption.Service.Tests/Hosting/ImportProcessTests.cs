@@ -44,8 +44,8 @@ public sealed class ImportProcessTests(PostgresServer postgres)
 
         var verify = await ServiceBinary.RunAsync(environment, TimeSpan.FromMinutes(2), "import", "--case-types", "A58,B1", "--verify");
         Assert.True(verify.ExitCode == 0, verify.Output);
-        Assert.Contains("A58: source 1400 cases / 14000 events; store 1400 cases / 14000 events", verify.Output, StringComparison.Ordinal);
-        Assert.Contains("B1: source 400 cases / 4000 events; store 400 cases / 4000 events", verify.Output, StringComparison.Ordinal);
+        Assert.Contains("A58: CCD 1400 cases / 14000 events (0 pointers); store 1400 cases / 14000 events", verify.Output, StringComparison.Ordinal);
+        Assert.Contains("B1: CCD 400 cases / 4000 events (0 pointers); store 400 cases / 4000 events", verify.Output, StringComparison.Ordinal);
 
         var again = await ServiceBinary.RunAsync(environment, TimeSpan.FromMinutes(2), "import", "--case-types", "A58,B1");
         Assert.Contains("imported 0 cases, 0 events", again.Output, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Commands;
 using System.CommandLine;
 using System.Net;
 using System.Net.Http.Json;

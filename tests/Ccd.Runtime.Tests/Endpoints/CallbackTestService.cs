@@ -1,3 +1,4 @@
+using Ccd.Runtime.Commands;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Ccd.Runtime.CaseTypes;

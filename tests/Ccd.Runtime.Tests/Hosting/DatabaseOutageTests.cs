@@ -1,3 +1,4 @@
+using Ccd.Runtime.Commands;
 using System.Diagnostics;
 using System.Net;
 using Ccd.Runtime.Hosting;

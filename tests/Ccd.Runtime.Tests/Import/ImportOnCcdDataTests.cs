@@ -1,3 +1,4 @@
+using Ccd.Runtime.Commands;
 using System.Net;
 using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Hosting;

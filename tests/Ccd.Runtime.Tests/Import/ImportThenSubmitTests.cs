@@ -1,3 +1,4 @@
+using Ccd.Runtime.Commands;
 using System.Net;
 using System.Text.Json.Nodes;
 using Ccd.Runtime.Endpoints;

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Commands;
 using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Publishing;

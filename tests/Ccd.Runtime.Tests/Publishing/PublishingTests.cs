@@ -1,3 +1,4 @@
+using Ccd.Runtime.Commands;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Ccd.Runtime.Configuration;

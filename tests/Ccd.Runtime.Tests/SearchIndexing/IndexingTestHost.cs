@@ -1,3 +1,4 @@
+using Ccd.Runtime.Commands;
 using Ccd.Runtime.Hosting;
 using Ccd.Testing;
 using Ccd.Testing.FakeElasticsearch;

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Commands;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;

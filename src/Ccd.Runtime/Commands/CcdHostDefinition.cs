@@ -1,8 +1,8 @@
+using Ccd.Runtime.Hosting;
 using System.CommandLine;
-using Ccd.Runtime.Commands;
 using Microsoft.AspNetCore.Builder;
 
-namespace Ccd.Runtime.Hosting;
+namespace Ccd.Runtime.Commands;
 
 /// <summary>What a service adds to the runtime's host: its services, its endpoints and any commands of its own.</summary>
 public sealed class CcdHostDefinition

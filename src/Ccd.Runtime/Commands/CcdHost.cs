@@ -1,12 +1,12 @@
+using Ccd.Runtime.Hosting;
 using System.CommandLine;
-using Ccd.Runtime.Commands;
 using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Database;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Ccd.Runtime.Hosting;
+namespace Ccd.Runtime.Commands;
 
 /// <summary>
 /// The entry point of a service on the runtime: one binary that serves (the default) and runs the operations
