@@ -69,18 +69,7 @@ public sealed class RejectedMessageTests(PostgresServer postgres)
         Assert.Equal(2, await HeldAsync(dataSource));
 
         // Seen by `status`, the gauges, readiness and `outbox parked`.
-        var snapshot = await new OutboxStatus(dataSource, TimeProvider.System).ReadAsync(Token);
-        Assert.Equal((0L, 1L, 2L), (snapshot.UnsentCount, snapshot.ParkedCount, snapshot.HeldCount));
-        var report = await new StatusReader(dataSource, TimeProvider.System).ReadAsync(Token);
-        Assert.Equal(1, report.OutboxParked);
-        Assert.Contains("1 parked", StatusCommand.Render(report), StringComparison.Ordinal);
-        metrics.Observe(snapshot);
-        var health = await new OutboxHealthCheck(metrics).CheckHealthAsync(new HealthCheckContext(), Token);
-        Assert.Equal(HealthStatus.Degraded, health.Status);
-        var store = new OutboxParkedStore(dataSource);
-        var listing = new StringWriter();
-        Assert.Equal(0, await OutboxCommand.ListAsync(store, listing, Token));
-        Assert.Contains($"{poison}\t{OutboxSeed.FirstReference}\tupdateCase\t", listing.ToString(), StringComparison.Ordinal);
+        var (store, _) = await ParkedMessageChecks.AssertShownAsync(dataSource, metrics, poison, Token);
 
         // `outbox retry`: sent once more, rejected once more, parked again at once; nothing of its case goes out.
         Assert.Equal(0, await OutboxCommand.RetryAsync(store, poison, TextWriter.Null, TextWriter.Null, Token));
