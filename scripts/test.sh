@@ -62,6 +62,10 @@ passed = failed = skipped = 0
 for f in pathlib.Path(sys.argv[1]).glob("*.ctrf.json"):
     s = json.loads(f.read_text())["results"]["summary"]
     passed += s.get("passed", 0); failed += s.get("failed", 0); skipped += s.get("skipped", 0)
+    for t in json.loads(f.read_text())["results"].get("tests", []):
+        if t.get("status") == "failed":
+            message = (t.get("message") or "").strip().splitlines()
+            print(f"FAILED {f.name.removesuffix('.ctrf.json')}: {t.get('name')}" + (f" -- {message[0][:300]}" if message else ""))
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 sys.exit(1 if failed or passed == 0 else 0)
 PY
