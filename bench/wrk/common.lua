@@ -24,13 +24,40 @@ function common.delay()
   return math.floor(-math.log(1 - math.random()) * pace_ms)
 end
 
+-- Every thread, so done() can gather what each saw (each thread runs in its own Lua state).
+common.threads = {}
+function common.track(thread)
+  table.insert(common.threads, thread)
+end
+
+-- The first few failed answers of each thread (status >= 300: wrk counts >= 400, redirects are failures here too)
+-- with the start of their body, so a run with errors says what failed and why. wrk does not say which request an
+-- answer is for; bench/run names the workload's request and, for submits, checks the run's cases in the database.
+local kept, max_kept = 0, 3
+failures = ""
+local function json_text(text)
+  return '"' .. text:gsub('[%c"\\\128-\255]', function(c) return string.format("\\u%04x", c:byte()) end) .. '"'
+end
+function common.response(status, headers, body)
+  if status < 300 or kept >= max_kept then return end
+  kept = kept + 1
+  failures = failures .. (failures == "" and "" or ",") .. string.format('{"status":%d,"body":%s}',
+    status, json_text((body or ""):sub(1, 300)))
+end
+
 -- One machine-readable line bench/run parses.
 function common.report(summary, latency, extra)
+  local seen = {}
+  for _, thread in ipairs(common.threads) do
+    local f = thread:get("failures")
+    if f and f ~= "" then table.insert(seen, f) end
+  end
   io.write(string.format('WRK_JSON {"requests":%d,"duration_us":%d,"rps":%.1f,"non_2xx":%d,"socket_errors":%d,' ..
-    '"p50_ms":%.2f,"p95_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f' .. (extra or "") .. '}\n',
+    '"p50_ms":%.2f,"p95_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"failures":[%s]' .. (extra or "") .. '}\n',
     summary.requests, summary.duration, summary.requests / (summary.duration / 1e6), summary.errors.status,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    table.concat(seen, ",")))
 end
 
 return common

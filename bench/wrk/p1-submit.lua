@@ -10,6 +10,7 @@ local threads = {}
 function setup(thread)
   thread:set("tid", #threads)
   table.insert(threads, thread)
+  common.track(thread)
 end
 
 
@@ -75,4 +76,5 @@ function done(summary, latency, requests)
   common.report(summary, latency, any and ',"capped":true' or "")
 end
 
+response = common.response
 if tonumber(os.getenv("PACE_MS") or "0") > 0 then delay = common.delay end

@@ -2,6 +2,8 @@
 -- READ_KIND=history: GET /ccd-persistence/cases/<ref>/history on the cases seeded with 100 events.
 local common = require "common"
 
+setup = common.track
+
 function init(args)
   kind = os.getenv("READ_KIND") or "case"
   cases = tonumber(os.getenv("READ_CASES") or "100000")
@@ -24,4 +26,5 @@ function done(summary, latency, requests)
   common.report(summary, latency)
 end
 
+response = common.response
 if tonumber(os.getenv("PACE_MS") or "0") > 0 then delay = common.delay end

@@ -3,6 +3,8 @@
 local common = require "common"
 local statuses = { "APPLICATION", "DIRECTIONS", "HEARING", "ORDER_MADE", "CLOSED", "WITHDRAWN" }
 
+setup = common.track
+
 function init(args)
   court = os.getenv("COURT") or "BFC"
   headers = {
@@ -21,4 +23,5 @@ function done(summary, latency, requests)
   common.report(summary, latency)
 end
 
+response = common.response
 if tonumber(os.getenv("PACE_MS") or "0") > 0 then delay = common.delay end
