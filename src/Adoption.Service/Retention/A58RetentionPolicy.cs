@@ -35,15 +35,14 @@ internal sealed class A58RetentionPolicy(ILogger<A58RetentionPolicy> logger) : I
 
     public string CaseTypeId => A58.CaseTypeId;
 
-    public async Task<IReadOnlyCollection<long>> FindCandidatesAsync(RetentionCandidateQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyCollection<long>> FindCandidatesAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        await using var command = new NpgsqlCommand(PeriodEndedSql, query.Connection);
+        await using var command = new NpgsqlCommand(PeriodEndedSql, connection);
         command.Parameters.Add(new NpgsqlParameter<string>("case_type", NpgsqlDbType.Varchar) { TypedValue = A58.CaseTypeId });
         command.Parameters.Add(new NpgsqlParameter<string>("event_id", NpgsqlDbType.Varchar) { TypedValue = A58.Events.MakeOrder });
         command.Parameters.Add(new NpgsqlParameter<DateTime>("cutoff", NpgsqlDbType.Timestamp)
         {
-            TypedValue = DatabaseClock.ToStored(query.Now.UtcDateTime.AddYears(-RetentionYears)),
+            TypedValue = DatabaseClock.ToStored(now.UtcDateTime.AddYears(-RetentionYears)),
         });
         var references = new List<long>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

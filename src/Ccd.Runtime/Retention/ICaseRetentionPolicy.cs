@@ -16,10 +16,12 @@ public interface ICaseRetentionPolicy
     /// The references of this case type's cases that are due for disposal now (the complete current set; the
     /// runtime ignores those already in <c>PendingDisposal</c>). For a case type in CCD the runtime then triggers
     /// CCD's <c>MarkForDisposal</c> on each; deletion follows only once CCD no longer holds the case. The default is
-    /// every case whose resolved TTL has passed. Read only; nothing written here is kept.
+    /// every case whose resolved TTL has passed. Read only on <paramref name="connection"/>, an open connection to
+    /// the service's database; nothing written here is kept. <paramref name="now"/> is the application clock's time
+    /// of the run.
     /// </summary>
-    Task<IReadOnlyCollection<long>> FindCandidatesAsync(RetentionCandidateQuery query, CancellationToken cancellationToken) =>
-        RetentionQueries.ResolvedTtlPassedAsync(query, cancellationToken);
+    Task<IReadOnlyCollection<long>> FindCandidatesAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RetentionQueries.ResolvedTtlPassedAsync(connection, CaseTypeId, now, cancellationToken);
 
     /// <summary>
     /// Called inside the disposal transaction, holding the case's lock, before the runtime deletes the case's
@@ -55,9 +57,3 @@ public sealed record CaseDisposal(
     DateTimeOffset Now,
     NpgsqlConnection Connection,
     NpgsqlTransaction Transaction);
-
-/// <summary>What <see cref="ICaseRetentionPolicy.FindCandidatesAsync"/> may query with.</summary>
-/// <param name="CaseTypeId">The case type.</param>
-/// <param name="Now">The application clock's time of the run.</param>
-/// <param name="Connection">An open connection to the service's database (read-only use).</param>
-public sealed record RetentionCandidateQuery(string CaseTypeId, DateTimeOffset Now, NpgsqlConnection Connection);

@@ -34,12 +34,11 @@ internal static class RetentionQueries
 
     public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime);
 
-    public static async Task<IReadOnlyCollection<long>> ResolvedTtlPassedAsync(RetentionCandidateQuery query, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyCollection<long>> ResolvedTtlPassedAsync(NpgsqlConnection connection, string caseTypeId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        await using var command = new NpgsqlCommand(TtlPassedSql, query.Connection);
-        command.Parameters.Add(new NpgsqlParameter<string>("case_type", NpgsqlDbType.Varchar) { TypedValue = query.CaseTypeId });
-        command.Parameters.Add(new NpgsqlParameter<DateOnly>("today", NpgsqlDbType.Date) { TypedValue = Today(query.Now) });
+        await using var command = new NpgsqlCommand(TtlPassedSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string>("case_type", NpgsqlDbType.Varchar) { TypedValue = caseTypeId });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly>("today", NpgsqlDbType.Date) { TypedValue = Today(now) });
         var references = new List<long>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

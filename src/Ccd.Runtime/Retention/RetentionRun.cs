@@ -75,10 +75,9 @@ internal sealed class RetentionRun(
         foreach (var caseType in inCcd)
         {
             var policy = PolicyOf(caseType);
-            var query = new RetentionCandidateQuery(caseType, now, lockConnection);
             var named = policy is null
-                ? await RetentionQueries.ResolvedTtlPassedAsync(query, cancellationToken)
-                : await policy.FindCandidatesAsync(query, cancellationToken);
+                ? await RetentionQueries.ResolvedTtlPassedAsync(lockConnection, caseType, now, cancellationToken)
+                : await policy.FindCandidatesAsync(lockConnection, now, cancellationToken);
             toMark.AddRange(await RetentionQueries.UnmarkedAsync(lockConnection, caseType, named, cancellationToken));
         }
 

@@ -44,7 +44,7 @@ public sealed class A58RetentionTests(PostgresServer postgres)
         var policy = app.App.Services.GetServices<ICaseRetentionPolicy>().Single(p => p.CaseTypeId == A58Type);
         await using var connection = await app.Database.OpenConnectionAsync(Ct);
 
-        var candidates = await policy.FindCandidatesAsync(new RetentionCandidateQuery(A58Type, app.Time.GetUtcNow(), connection), Ct);
+        var candidates = await policy.FindCandidatesAsync(connection, app.Time.GetUtcNow(), Ct);
 
         Assert.Equal([StoreSeed.Reference(1)], candidates);
     }

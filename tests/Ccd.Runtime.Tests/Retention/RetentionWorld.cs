@@ -163,7 +163,7 @@ internal sealed class NamedCasesPolicy(params long[] references) : ICaseRetentio
 
     public Func<long, bool> FailDisposalOf { get; init; } = _ => false;
 
-    public Task<IReadOnlyCollection<long>> FindCandidatesAsync(RetentionCandidateQuery query, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyCollection<long>> FindCandidatesAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyCollection<long>>(references);
 
     public async Task<RetentionDecision> DisposeOfCaseAsync(CaseDisposal disposal, CancellationToken cancellationToken)
