@@ -28,5 +28,8 @@ internal static class A58Registration
             .Event(A58.Events.AssignUser, e => e.Name("Assign user").Handler<ServiceOnlyEventHandler>())
             .Event(A58.Events.RevokeAssignment, e => e.Name("Revoke assignment").Handler<ServiceOnlyEventHandler>())
             .Event(A58.Events.UpdateDocument, e => e.Name("Update document").Handler<ServiceOnlyEventHandler>())
-            .Event(A58.Events.DeleteCase, e => e.Name("Delete case").Handler<ServiceOnlyEventHandler>()));
+            .Event(A58.Events.DeleteCase, e => e.Name("Delete case").Handler<ServiceOnlyEventHandler>())
+            // CCD's retain-and-dispose (docs/operations.md, retention): retention run triggers them through CCD.
+            .Event(A58.Events.MarkForDisposal, e => e.Name("Mark for disposal").Handler<DisposalEventHandler>())
+            .Event(A58.Events.ConfirmDisposal, e => e.Name("Confirm disposal").Handler<DisposalEventHandler>()));
 }

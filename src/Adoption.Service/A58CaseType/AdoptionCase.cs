@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Adoption.Service.A58CaseType;
 
 /// <summary>
@@ -33,6 +35,10 @@ internal sealed class AdoptionCase
 
     /// <summary>Markdown computed at read time; never stored.</summary>
     public string? CaseSummary { get; set; }
+
+    /// <summary>CCD's retention TTL (see <see cref="CaseTtl"/>); the runtime keeps it, the view never renders it.</summary>
+    [JsonPropertyName("TTL")]
+    public CaseTtl? Ttl { get; set; }
 }
 
 /// <summary>An item of a CCD collection: <c>{"id": ..., "value": {...}}</c>.</summary>

@@ -46,6 +46,9 @@ internal sealed record Caller(CcdUser User, IReadOnlySet<string> Roles, IReadOnl
 
     public bool IsAdopter => Roles.Contains(AdoptionRoles.Adopter);
 
+    /// <summary>Retention's system user, who runs CCD's disposal events (it sees no court and is assigned to nothing).</summary>
+    public bool IsSystemUpdate => Roles.Contains(AdoptionRoles.SystemUpdate);
+
     /// <summary>Adds the parameters every statement using <see cref="CaseAccessSql"/> reads.</summary>
     public void AddParameters(NpgsqlParameterCollection parameters)
     {
@@ -67,6 +70,9 @@ internal static class AdoptionRoles
     public const string SocialWorker = "social-worker";
     public const string Adopter = "adopter";
     public const string Cafcass = "cafcass";
+
+    /// <summary>CCD's system-update role of the adoption jurisdiction: the system user retention runs CCD's disposal events as.</summary>
+    public const string SystemUpdate = "caseworker-adoption-systemupdate";
 
     /// <summary>The roles that reach a case through an assignment (the values of <c>case_assignments.role</c>).</summary>
     public static readonly IReadOnlyList<string> Assignable = [SocialWorker, Adopter, Cafcass];

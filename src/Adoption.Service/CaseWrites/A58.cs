@@ -6,7 +6,7 @@ internal static class A58
     public const string CaseTypeId = "A58";
     public const string Jurisdiction = "ADOPTION";
 
-    /// <summary>Event ids. The first seven are CCD events; REST writes record the one of the same meaning.</summary>
+    /// <summary>Event ids. The first seven are CCD events; REST writes record the one of the same meaning; the last two are retention's.</summary>
     public static class Events
     {
         public const string SubmitApplication = "submitApplication";
@@ -21,5 +21,10 @@ internal static class A58
         public const string RevokeAssignment = "revokeAssignment";
         public const string UpdateDocument = "updateDocument";
         public const string DeleteCase = "deleteCase";
+
+        /// <summary>CCD's retain-and-dispose events (ids fixed by CCD), run by retention's system user through CCD.</summary>
+        public const string MarkForDisposal = "MarkForDisposal";
+
+        public const string ConfirmDisposal = "ConfirmDisposal";
     }
 }

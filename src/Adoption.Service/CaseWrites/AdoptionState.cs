@@ -25,10 +25,22 @@ internal enum AdoptionState
 
     [Display(Name = "Withdrawn")]
     WITHDRAWN,
+
+    /// <summary>
+    /// CCD's retain-and-dispose state (its id is fixed by CCD, hence the casing): the case's record period has ended
+    /// and CCD has agreed to dispose of it (<c>MarkForDisposal</c>). Terminal: only <c>ConfirmDisposal</c> runs on it,
+    /// and the REST API changes nothing of it.
+    /// </summary>
+    [Display(Name = "Pending disposal")]
+    PendingDisposal,
 }
 #pragma warning restore CA1707
 
-/// <summary>The lifecycle of SPEC 5: APPLICATION → DIRECTIONS → HEARING → ORDER_MADE → CLOSED, and WITHDRAWN from the first three.</summary>
+/// <summary>
+/// The lifecycle of SPEC 5: APPLICATION → DIRECTIONS → HEARING → ORDER_MADE → CLOSED, and WITHDRAWN from the first
+/// three. PendingDisposal is reached from any other state only through CCD's <c>MarkForDisposal</c> (retention),
+/// never by a status change.
+/// </summary>
 internal static class CaseLifecycle
 {
     /// <summary>The states' names, in lifecycle order.</summary>
@@ -42,6 +54,7 @@ internal static class CaseLifecycle
         [AdoptionState.ORDER_MADE] = [AdoptionState.CLOSED],
         [AdoptionState.CLOSED] = [],
         [AdoptionState.WITHDRAWN] = [],
+        [AdoptionState.PendingDisposal] = [],
     };
 
     /// <summary>The state named exactly <paramref name="name"/> (no numbers, no other casing), if any.</summary>

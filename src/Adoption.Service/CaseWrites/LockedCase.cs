@@ -5,7 +5,8 @@ namespace Adoption.Service.CaseWrites;
 
 /// <summary>
 /// A case locked for a write, found through the visibility predicate and carrying the capabilities the database
-/// computed for the caller. Zero rows is a 404 whether the case does not exist, is deleted or is invisible.
+/// computed for the caller. Zero rows is a 404 whether the case does not exist, is deleted or is invisible. A case
+/// CCD has agreed to dispose of (PendingDisposal) takes no more writes: a 422, before anything is checked or written.
 /// </summary>
 internal sealed record LockedCase(CaseRecord Case, CaseCapabilities Can)
 {
@@ -26,8 +27,14 @@ internal sealed record LockedCase(CaseRecord Case, CaseCapabilities Can)
             throw NotFound(id);
         }
 
-        return new LockedCase(CaseRecord.Read(reader), CaseCapabilities.Read(reader, CaseRecord.ColumnCount));
+        var locked = new LockedCase(CaseRecord.Read(reader), CaseCapabilities.Read(reader, CaseRecord.ColumnCount));
+        return locked.Case.Status == AdoptionState.PendingDisposal ? throw PendingDisposal(locked.Case) : locked;
     }
+
+    private static ProblemException PendingDisposal(CaseRecord locked) => new(
+        422, "case-pending-disposal", "The case is pending disposal.",
+        $"Case {locked.CaseNumber} is {AdoptionState.PendingDisposal}: its record period has ended and it is being disposed of, so it cannot change.",
+        new Dictionary<string, object?> { ["currentStatus"] = locked.Status.ToString() });
 
     public static ProblemException NotFound(Guid id) => ProblemException.NotFound($"No case {id} that you can see.");
 

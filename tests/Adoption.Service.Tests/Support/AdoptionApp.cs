@@ -36,16 +36,17 @@ internal sealed class AdoptionApp : IAsyncDisposable
     public string ConnectionString { get; }
 
     public static async Task<AdoptionApp> StartAsync(
-        PostgresServer postgres, DateTimeOffset? now = null, IDictionary<string, string?>? configuration = null, Action<IServiceCollection>? services = null)
+        PostgresServer postgres, DateTimeOffset? now = null, IDictionary<string, string?>? configuration = null, Action<IServiceCollection>? services = null,
+        FakeTimeProvider? time = null)
     {
         var connectionString = await postgres.CreateDatabaseAsync(AdoptionHost.Migrations);
-        var time = new FakeTimeProvider(now ?? DefaultNow);
+        var clock = time ?? new FakeTimeProvider(now ?? DefaultNow);
         var app = await TestServiceApp.StartAsync(AdoptionHost.Definition, connectionString, configuration, collection =>
         {
-            collection.AddSingleton<TimeProvider>(time);
+            collection.AddSingleton<TimeProvider>(clock);
             services?.Invoke(collection);
         });
-        return new AdoptionApp(app, NpgsqlDataSource.Create(connectionString), time, connectionString);
+        return new AdoptionApp(app, NpgsqlDataSource.Create(connectionString), clock, connectionString);
     }
 
     /// <summary>A client for user <paramref name="id"/> holding <paramref name="roles"/> and the courts of its token.</summary>
