@@ -5,6 +5,8 @@ one offered rate ("offered_rps"). Each run has rps, p50/p95/p99_ms, app_ and pos
 """
 import json
 
+import chart
+
 # Issue 21's targets: the service's saturation throughput as a share of the limit's, and each paced p99 within
 # P99_FACTOR x the limit's at the same offered rate.
 THROUGHPUT_TARGETS = {"P1": 0.8, "P2_case": 0.85, "P2_history": 0.8, "P4": 0.85}
@@ -121,24 +123,82 @@ def rate(run):
     return f"{run['rps']:.0f}/s" + (f" ({run['non_2xx']} non-2xx)" if run.get("non_2xx") else "") + (" capped" if run.get("capped") else "")
 
 
-def write(r, quick, out):
-    out.mkdir(parents=True, exist_ok=True)
-    name = f"{r['date'][:10]}-{r['name']}"
-    ratios, absolute = verdicts(r), absolute_verdicts(r)
-    r["verdicts"] = {k: ok for k, (ok, _) in ratios.items()}
-    r["absolute_verdicts"] = {k: ok for k, (ok, _) in absolute.items()}
-    (out / f"{name}.json").write_text(json.dumps(r, indent=2) + "\n")
-    m = r["machine"]
-    keys = [k for k in WORKLOADS if k in r]
-    lines = [f"# Benchmarks {r['date']} ({'smoke: checks the harness, not the targets' if quick else 'full'})", "",
-             f"Machine: {m['cpus']} cores, {m['cpu_model']}, {m['memory']}; {m['postgres']}; .NET {m['dotnet']}; "
-             f"load average before the run {m['load_before']}, after {load_average()}.",
-             f"Data: {r['cases']:,} cases, {r['adoption_cases']:,} adoption cases; runs of {r['duration_s']} s with {r['clients']} connections; "
-             f"cluster settings {r['cluster_settings']}.", "",
-             "Every workload runs against the service and against **the limit** (`bench/limit`: a bare ASP.NET Core + Npgsql",
-             "app doing the same SQL on the same data, no authentication, validation or case view), one after the other, with",
-             "the same `wrk` scripts. CPU is µs per request of the app and of PostgreSQL (postmaster and backends).", "",
-             "## Throughput at saturation", "",
+def cpu_total(run):
+    return run.get("app_cpu_us_per_request", 0) + run.get("postgres_cpu_us_per_request", 0)
+
+
+def growth_verdicts(g):
+    """Issue 21's goals for growth: submit, read and list flat in store size (the larger within 20% of the smaller),
+    history linear in its length (the service's CPU per event at the longest within 20% of at 100 events)."""
+    v = {}
+    for label, stages, key in (("submit", g["cases"], "P1"), ("one-case read", g["cases"], "P2_case"), ("list", g["lists"], None)):
+        sizes = list(stages)
+        if len(sizes) >= 2:
+            small, large = (stages[n][key]["service"] if key else stages[n]["service"] for n in (sizes[0], sizes[-1]))
+            x = ratio(large["rps"], small["rps"])
+            v[f"{label} flat in store size"] = (x is not None and x >= 0.8, f"{x or 0:.2f} × from {int(sizes[0]):,} to {int(sizes[-1]):,} (target ≥ 0.8 ×)")
+    lengths = list(g["history"])
+    if "100" in g["history"] and len(lengths) >= 2:
+        per_event = lambda n: cpu_total(g["history"][n]["service"]) / int(n)
+        x = ratio(per_event(lengths[-1]), per_event("100"))
+        v["history linear in its length"] = (x is not None and x <= 1.2, f"CPU per event at {lengths[-1]} events {x or 0:.2f} × at 100 (target ≤ 1.2 ×)")
+    return v
+
+
+def growth_section(r):
+    g = r["growth"]
+    lines = ["## How cost grows", "", f"Stored cases hold {g['events_per_case']} events each. Each stage's store is counted before and after it "
+             "(P1's fresh cases add to it). Saturation throughput; CPU µs per request (app + PostgreSQL).", "",
+             "| workload | store | service | limit | service ÷ limit | CPU service | CPU limit |", "|---|---|---|---|---|---|---|"]
+    for size, stage in g["cases"].items():
+        store = f"{stage['store_before']['cases']:,} cases / {stage['store_before']['events']:,} events"
+        for key in ("P1", "P2_case"):
+            s, lim = stage[key]["service"], stage[key]["limit"]
+            lines.append(f"| {WORKLOADS[key]} | {store} | {rate(s)} | {rate(lim)} | {ratio(s['rps'], lim['rps']) or 0:.2f} × | {cpu(s)} | {cpu(lim)} |")
+    for length, pair in g["history"].items():
+        s, lim = pair["service"], pair["limit"]
+        lines.append(f"| history of {int(length):,} events | – | {rate(s)} | {rate(lim)} | {ratio(s['rps'], lim['rps']) or 0:.2f} × | {cpu(s)} | {cpu(lim)} |")
+    for size, pair in g["lists"].items():
+        s, lim = pair["service"], pair["limit"]
+        lines.append(f"| {WORKLOADS['P4']} | {int(size):,} adoption cases | {rate(s)} | {rate(lim)} | {ratio(s['rps'], lim['rps']) or 0:.2f} × | {cpu(s)} | {cpu(lim)} |")
+    verdicts_ = growth_verdicts(g)
+    r["growth_verdicts"] = {k: ok for k, (ok, _) in verdicts_.items()}
+    return lines + ["", *[f"- {k}: {what}: **{verdict(ok)}**" for k, (ok, what) in verdicts_.items()], ""]
+
+
+def pair_values(pair):
+    return {app: pair[app]["rps"] for app in ("service", "limit")}
+
+
+def growth_chart(r):
+    g = r["growth"]
+    cases = lambda key: [(f"{int(n):,} cases", pair_values(stage[key])) for n, stage in g["cases"].items()]
+    panels = [{"title": "submit (P1)", "unit": "requests/s at saturation", "groups": cases("P1")},
+              {"title": "read one case (P2)", "unit": "requests/s at saturation", "groups": cases("P2_case")},
+              {"title": "adoption list (P4)", "unit": "requests/s at saturation", "groups": [(f"{int(n):,}", pair_values(p)) for n, p in g["lists"].items()]},
+              {"title": "history: CPU per event", "unit": "µs per event (app + PostgreSQL)",
+               "groups": [(f"{int(n):,} events", {app: cpu_total(p[app]) / int(n) for app in ("service", "limit")}) for n, p in g["history"].items()]}]
+    return chart.svg(f"How cost grows ({r['date']})", panels)
+
+
+def standard_chart(r, keys):
+    panels = []
+    for key in keys:
+        target = THROUGHPUT_TARGETS.get(key)
+        panel = {"title": f"{key}: {WORKLOADS[key]}", "unit": "requests/s at saturation", "groups": [("saturation", pair_values(r[key]))]}
+        if target:
+            panel["line"] = (target * r[key]["limit"]["rps"], f"{target} × limit")
+        panels.append(panel)
+        paced = r.get(key + "_paced")
+        if paced:
+            panels.append({"title": f"{key} paced at {paced['offered_rps']:.0f}/s", "unit": "p99 ms", "line": (P99_FACTOR * paced["limit"]["p99_ms"], f"{P99_FACTOR:g} × limit"),
+                           "groups": [("p99", {app: paced[app]["p99_ms"] for app in ("service", "limit")})]})
+    return chart.svg(f"Service and limit ({r['date']})", panels)
+
+
+def pairs_sections(r, keys, ratios):
+    """The saturation and the paced tables: one row per workload with both apps."""
+    lines = ["## Throughput at saturation", "",
              "| id | workload | service | limit | service ÷ limit | CPU µs/request service (app + PostgreSQL) | CPU µs/request limit | target | verdict |",
              "|---|---|---|---|---|---|---|---|---|"]
     for key in keys:
@@ -162,14 +222,43 @@ def write(r, quick, out):
         lines.append(f"| {key.split('_')[0]} | {WORKLOADS[key]}, paced | {paced['offered_rps']:.0f}/s | "
                      f"{rate(s)} | {s['p50_ms']:.1f} / {s['p99_ms']:.1f} ms | {rate(lim)} | {lim['p50_ms']:.1f} / {lim['p99_ms']:.1f} ms | "
                      f"{ratio(s['p99_ms'], lim['p99_ms']) or 0:.2f} × | {cpu(s)} | {cpu(lim)} | ≤ {P99_FACTOR:g} × | {verdict(ok[0])} |")
+    return lines
+
+
+def write(r, quick, out):
+    out.mkdir(parents=True, exist_ok=True)
+    name = f"{r['date'][:10]}-{r['name']}"
+    ratios, absolute = verdicts(r), absolute_verdicts(r)
+    r["verdicts"] = {k: ok for k, (ok, _) in ratios.items()}
+    r["absolute_verdicts"] = {k: ok for k, (ok, _) in absolute.items()}
+    m = r["machine"]
+    keys = [k for k in WORKLOADS if k in r]
+    lines = [f"# Benchmarks {r['date']} ({'smoke: checks the harness, not the targets' if quick else 'full'})", "",
+             f"Machine: {m['cpus']} cores, {m['cpu_model']}, {m['memory']}; {m['postgres']}; .NET {m['dotnet']}; "
+             f"load average before the run {m['load_before']}, after {load_average()}.",
+             f"Data: {r['cases']:,} cases, {r['adoption_cases']:,} adoption cases; runs of {r['duration_s']} s with {r['clients']} connections; "
+             f"cluster settings {r['cluster_settings']}.", "",
+             "Every workload runs against the service and against **the limit** (`bench/limit`: a bare ASP.NET Core + Npgsql",
+             "app doing the same SQL on the same data, no authentication, validation or case view), one after the other, with",
+             "the same `wrk` scripts. CPU is µs per request of the app and of PostgreSQL (postmaster and backends).", ""]
+    if keys:
+        lines += pairs_sections(r, keys, ratios)
     if "baseline" in r:
         b, bp = r["baseline"], r.get("baseline_paced")
         lines += ["", "## SPEC 7's absolute targets and the pgbench baseline (context)", "",
                   f"pgbench with `bench/sql/baseline.sql` (fixed SQL of SPEC 7): {b['tps']:.0f}/s at saturation (p99 {b['p99_ms']:.1f} ms, "
                   f"PostgreSQL {b.get('postgres_cpu_us_per_request', '?')} µs/transaction)"
                   + (f"; {bp['tps']:.0f}/s paced at the P1 rate (p99 {bp['p99_ms']:.1f} ms, schedule lag included)." if bp else ".")]
-    lines += ["", "| target | measured | verdict |", "|---|---|---|", *[f"| {k} | {what} | {verdict(ok)} |" for k, (ok, what) in absolute.items()]]
-    lines += ["", "## Verdicts against the limit", "", *[f"- {k}: {what}: **{verdict(ok)}**" for k, (ok, what) in ratios.items()], ""]
+    if absolute:
+        lines += ["", "| target | measured | verdict |", "|---|---|---|", *[f"| {k} | {what} | {verdict(ok)} |" for k, (ok, what) in absolute.items()]]
+    if ratios:
+        lines += ["", "## Verdicts against the limit", "", *[f"- {k}: {what}: **{verdict(ok)}**" for k, (ok, what) in ratios.items()], ""]
+    if "growth" in r:
+        lines += ["", *growth_section(r)]
+    drawing = growth_chart(r) if "growth" in r else standard_chart(r, keys) if keys else None
+    if drawing:
+        (out / f"{name}.svg").write_text(drawing)
+        lines += [f"![chart]({name}.svg)", ""]
     if quick:
         lines += ["A smoke run's figures (seconds-long runs on a small data set, usually on a busy machine) say nothing about the",
                   "targets; its verdicts are printed and never fail it.", ""]
@@ -179,5 +268,6 @@ def write(r, quick, out):
     broken = list(broken_runs(r))
     if broken:
         lines += ["## Runs with errors", "", *[f"- {n}: {describe_errors(run)}" for n, run in broken], ""]
+    (out / f"{name}.json").write_text(json.dumps(r, indent=2) + "\n")
     (out / f"{name}.md").write_text("\n".join(lines))
     print("\n".join(lines))
