@@ -1,12 +1,21 @@
 """Hand-written SVG charts of bench/run's results: panels of grouped bars, the service beside the limit."""
+import math
 from xml.sax.saxutils import escape
 
 COLOURS = {"service": "#1f5f8b", "limit": "#9cc3dc"}
 PANEL_W, PANEL_H, TOP, BOTTOM, LEFT = 360, 230, 40, 40, 56
 
 
+def _ticks(top):
+    """Round tick values (1, 2, 2.5 or 5 times a power of ten) up to top."""
+    raw = top / 4
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return [step * k for k in range(1, int(top / step) + 1)]
+
+
 def _number(value):
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.1f}"
 
 
 def _panel(x0, y0, panel):
@@ -18,8 +27,7 @@ def _panel(x0, y0, panel):
     out = [f'<text x="{x0 + PANEL_W / 2}" y="{y0 + 18}" text-anchor="middle" font-weight="bold">{escape(panel["title"])}</text>',
            f'<text x="{x0 + 10}" y="{y0 + TOP - 8}" font-size="10">{escape(panel["unit"])}</text>',
            f'<line x1="{x0 + LEFT}" y1="{scale(0)}" x2="{x0 + PANEL_W - 12}" y2="{scale(0)}" stroke="#333"/>']
-    for tick in (0.25, 0.5, 0.75, 1.0):
-        value = top / 1.15 * tick
+    for value in _ticks(top):
         out.append(f'<text x="{x0 + LEFT - 4}" y="{scale(value) + 3}" font-size="9" text-anchor="end">{_number(value)}</text>')
         out.append(f'<line x1="{x0 + LEFT}" y1="{scale(value)}" x2="{x0 + PANEL_W - 12}" y2="{scale(value)}" stroke="#ddd"/>')
     slot = plot_w / max(1, len(groups))

@@ -175,7 +175,7 @@ def growth_chart(r):
     cases = lambda key: [(f"{int(n):,} cases", pair_values(stage[key])) for n, stage in g["cases"].items()]
     panels = [{"title": "submit (P1)", "unit": "requests/s at saturation", "groups": cases("P1")},
               {"title": "read one case (P2)", "unit": "requests/s at saturation", "groups": cases("P2_case")},
-              {"title": "adoption list (P4)", "unit": "requests/s at saturation", "groups": [(f"{int(n):,}", pair_values(p)) for n, p in g["lists"].items()]},
+              {"title": "adoption list (P4)", "unit": "requests/s at saturation", "groups": [(f"{int(n):,} cases", pair_values(p)) for n, p in g["lists"].items()]},
               {"title": "history: CPU per event", "unit": "µs per event (app + PostgreSQL)",
                "groups": [(f"{int(n):,} events", {app: cpu_total(p[app]) / int(n) for app in ("service", "limit")}) for n, p in g["history"].items()]}]
     return chart.svg(f"How cost grows ({r['date']})", panels)
