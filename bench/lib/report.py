@@ -196,6 +196,20 @@ def standard_chart(r, keys):
     return chart.svg(f"Service and limit ({r['date']})", panels)
 
 
+def busy_warning(r):
+    """How much of the machine other work took during the runs (bench/run's other_cpu_share), and a warning when it
+    was more than a little: other work skews every figure, CPU per request and the ratios included."""
+    shares = [(run["other_cpu_share"], name) for name, run in runs(r) if "other_cpu_share" in run]
+    if not shares:
+        return []
+    share, name = max(shares)
+    line = f"Other work on the machine took at most {share:.0%} of its CPU during a run ({name})."
+    if share <= 0.1:
+        return [line, ""]
+    return [f"**The machine was busy.** {line} Other work skews these figures, CPU per request and the ratios",
+            "included: measure on an idle machine before judging a target.", ""]
+
+
 def pairs_sections(r, keys, ratios):
     """The saturation and the paced tables: one row per workload with both apps."""
     lines = ["## Throughput at saturation", "",
@@ -238,6 +252,7 @@ def write(r, quick, out):
              f"load average before the run {m['load_before']}, after {load_average()}.",
              f"Data: {r['cases']:,} cases, {r['adoption_cases']:,} adoption cases; runs of {r['duration_s']} s with {r['clients']} connections; "
              f"cluster settings {r['cluster_settings']}.", "",
+             *busy_warning(r),
              "Every workload runs against the service and against **the limit** (`bench/limit`: a bare ASP.NET Core + Npgsql",
              "app doing the same SQL on the same data, no authentication, validation or case view), one after the other, with",
              "the same `wrk` scripts. CPU is µs per request of the app and of PostgreSQL (postmaster and backends).", ""]
