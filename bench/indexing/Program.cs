@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Ccd.Runtime.Testing;
 
 var cases = Argument("--cases", 100_000);
 var batchSize = Argument("--batch-size", 500);
@@ -25,7 +26,7 @@ var connectionString = cluster.ConnectionString("bench");
 await using var fake = await FakeElasticsearch.StartAsync();
 fake.KeepSources = false;
 
-var host = new CcdHostDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };
+var host = new CcdServiceDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };
 var settings = new Dictionary<string, string?>
 {
     ["APP_ENV"] = "TEST",
@@ -40,17 +41,18 @@ var settings = new Dictionary<string, string?>
 };
 
 // Migrate and seed before the indexer starts, so the measurement is the drain alone.
-await using (var migrator = CcdHost.Build([], host, builder => builder.Configuration.AddInMemoryCollection(settings)))
+// (Starting prepares the database: the runtime login, the migrations; the queue is still empty, so nothing is indexed.)
+await using (var migrator = host.Build([], builder => builder.Configuration.AddInMemoryCollection(settings)))
 {
-    await CcdHost.PrepareDatabaseAsync(migrator);
+    await migrator.StartAsync();
+    await migrator.StopAsync();
 }
 
 await using var dataSource = NpgsqlDataSource.Create(connectionString);
 Console.WriteLine($"seeding {cases} queued cases ...");
 await ExecuteAsync(dataSource, Seed.Sql, ("cases", cases));
 
-await using var app = CcdHost.Build([], host, builder => builder.Configuration.AddInMemoryCollection(settings));
-await CcdHost.PrepareDatabaseAsync(app);
+await using var app = host.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
 var clock = Stopwatch.StartNew();
 await app.StartAsync();
 long queued;

@@ -5,13 +5,14 @@ using Ccd.Runtime.CaseTypes;
 using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Ccd.Runtime.Testing;
 
 namespace NoteService.Tests;
 
 /// <summary>A small service as a team would write it: case type FT_Note, declared in code, on the runtime.</summary>
 public static class NoteHost
 {
-    public static readonly CcdHostDefinition Definition = new()
+    public static readonly CcdServiceDefinition Definition = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime().AddCaseType<Note, NoteState>("FT_Note", "TEST", ct => ct
             .Event("create", e => e.Handler<CreateNote>().AboutToStart<SuggestTitle>())

@@ -1,6 +1,5 @@
 using Ccd.Runtime.Commands;
 using System.Net.Http.Headers;
-using Ccd.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -11,7 +10,7 @@ using Npgsql;
 namespace Ccd.Runtime.Testing;
 
 /// <summary>
-/// A service's host (its <see cref="CcdHostDefinition"/>, as <c>Program.cs</c> runs it) started in memory with
+/// A service (its <see cref="CcdServiceDefinition"/>, as <c>Program.cs</c> builds it) started in memory with
 /// APP_ENV=TEST on a test database: migrated, its background workers running, answering through an in-memory
 /// HTTP server. Clients call it as CCD's data store does (<see cref="DataStore"/>) or as any caller
 /// (<see cref="CreateClient(string?, string?)"/>).
@@ -43,7 +42,7 @@ public sealed class CcdTestHost : IAsyncDisposable
     /// <paramref name="services"/> registered after the service's own, so they replace them (a fake clock, a fake client).
     /// </summary>
     public static async Task<CcdTestHost> StartAsync(
-        CcdHostDefinition definition,
+        CcdServiceDefinition definition,
         string connectionString,
         IDictionary<string, string?>? configuration = null,
         Action<IServiceCollection>? services = null)
@@ -60,24 +59,22 @@ public sealed class CcdTestHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        var withOverrides = new CcdHostDefinition
+        var withOverrides = new CcdServiceDefinition
         {
-            Description = definition.Description,
             ConfigureServices = builder =>
             {
                 definition.ConfigureServices(builder);
                 services?.Invoke(builder.Services);
             },
             ConfigureApp = definition.ConfigureApp,
-            Commands = definition.Commands,
         };
-        var app = CcdHost.Build([], withOverrides, builder =>
+        var app = withOverrides.Build([], builder =>
         {
             builder.WebHost.UseTestServer();
             builder.Configuration.AddInMemoryCollection(settings);
         });
 
-        await CcdHost.PrepareDatabaseAsync(app);
+        // Starting runs the runtime's start-up preparation first: the database check, migrations, start-up checks.
         await app.StartAsync();
         return new CcdTestHost(app, connectionString);
     }

@@ -14,7 +14,7 @@ public sealed class HarnessFixture : IAsyncLifetime
     public static readonly CcdCaseType Blob = new("FT_Blob", "TEST");
 
     /// <summary>A bare service: the runtime and its persistence API, with FT_Blob declared in configuration.</summary>
-    public static readonly CcdHostDefinition Service = new()
+    public static readonly CcdServiceDefinition Service = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime(),
         ConfigureApp = app => app.MapCcdPersistence(),

@@ -22,7 +22,7 @@ public sealed class TestServiceApp : IAsyncDisposable
 
     /// <summary>Starts <paramref name="definition"/> on <paramref name="connectionString"/> with extra configuration.</summary>
     public static async Task<TestServiceApp> StartAsync(
-        CcdHostDefinition definition,
+        CcdServiceDefinition definition,
         string connectionString,
         IDictionary<string, string?>? configuration = null,
         Action<IServiceCollection>? services = null) =>

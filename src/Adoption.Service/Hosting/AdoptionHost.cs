@@ -12,10 +12,7 @@ using Adoption.Service.Notifications;
 using Adoption.Service.Retention;
 using Ccd.Runtime.Authentication;
 using Ccd.Runtime.Configuration;
-using Ccd.Runtime.Endpoints;
-using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Jobs;
-using Ccd.Runtime.LocalDatabase;
 using Ccd.Runtime.Retention;
 using Ccd.Runtime.Schema;
 using Microsoft.AspNetCore.Builder;
@@ -23,40 +20,31 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Adoption.Service.Hosting;
 
-/// <summary>The adoption service as a host on the CCD runtime: its services, endpoints and schema.</summary>
+/// <summary>What <c>Program.cs</c> adds to the runtime for the adoption service: its schema, case type, services and endpoints.</summary>
 public static class AdoptionHost
 {
     /// <summary>The adoption schema's migrations, applied after the runtime's.</summary>
     public static MigrationSource Migrations { get; } = new("adoption", typeof(AdoptionHost).Assembly, "Adoption.Service.Migrations.");
 
-    /// <summary>What <c>Program.cs</c> runs.</summary>
-    public static CcdHostDefinition Definition { get; } = new()
+    /// <summary>The adoption schema, case type A58 with its job, and the service's own services.</summary>
+    public static CcdRuntimeBuilder AddAdoption(this CcdRuntimeBuilder ccd)
     {
-        Description = "Adoption case service (case type A58) on the CCD runtime.",
-        ConfigureServices = ConfigureServices,
-        ConfigureApp = ConfigureApp,
-    };
-
-    private static void ConfigureServices(WebApplicationBuilder builder)
-    {
-        var ccd = builder.AddCcdRuntime().AddMigrations(Migrations).AddA58()
-            .AddJobHandler<NotifyHearingListed>(HearingListedJob.Kind);
-        if (ccd.Environment == AppEnvironment.Local)
-        {
-            ccd.AddLocalPostgres(); // the embedded development database, used when LOCAL_DATABASE_URL is not set
-        }
-
-        builder.Services.AddSingleton<AdoptionWritePath>();
-        builder.Services.AddSingleton<ICaseRetentionPolicy, A58RetentionPolicy>();
-        builder.Services.AddSingleton(HearingOptions.Read(builder.Configuration));
-        builder.Services.AddSingleton<HearingDateRule>();
-        builder.Services.AddSingleton<INotificationSender, TableNotificationSender>();
-        builder.Services.AddApiDocument();
+        ArgumentNullException.ThrowIfNull(ccd);
+        ccd.AddMigrations(Migrations).AddA58().AddJobHandler<NotifyHearingListed>(HearingListedJob.Kind);
+        var services = ccd.Services;
+        services.AddSingleton<AdoptionWritePath>();
+        services.AddSingleton<ICaseRetentionPolicy, A58RetentionPolicy>();
+        services.AddSingleton(HearingOptions.Read(ccd.Configuration));
+        services.AddSingleton<HearingDateRule>();
+        services.AddSingleton<INotificationSender, TableNotificationSender>();
+        services.AddApiDocument();
+        return ccd;
     }
 
-    private static void ConfigureApp(WebApplication app)
+    /// <summary>The adoption REST API under <c>/api</c> (a signed-in user required) and its reference pages.</summary>
+    public static WebApplication MapAdoptionApi(this WebApplication app)
     {
-        app.MapCcdPersistence();
+        ArgumentNullException.ThrowIfNull(app);
         app.MapApiReference();
         var api = app.MapGroup("/api").RequireCcdUser();
         api.MapCourtEndpoints();
@@ -64,5 +52,6 @@ public static class AdoptionHost
         api.MapAssignmentEndpoints();
         api.MapDocumentEndpoints();
         api.MapAuditEndpoints();
+        return app;
     }
 }

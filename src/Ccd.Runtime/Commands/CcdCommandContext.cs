@@ -1,69 +1,59 @@
+using Ccd.Runtime.Hosting;
 using System.CommandLine;
 using Ccd.Runtime.Configuration;
-using Ccd.Runtime.Database;
-using Ccd.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace Ccd.Runtime.Commands;
 
-/// <summary>Given to every command: builds the configured application so the command can use its services.</summary>
-public sealed class CcdCommandContext
+/// <summary>
+/// Given to every command: the application <c>Program.cs</c> built, handed over by <c>RunCcdAsync</c>. A command
+/// other than <c>serve</c> connects as the owner (<c>{APP_ENV}_MIGRATION_DATABASE_URL</c>, else
+/// <c>{APP_ENV}_DATABASE_URL</c>) and logs to standard error, so standard output carries only its result.
+/// </summary>
+internal sealed class CcdCommandContext
 {
-    private readonly CcdHostDefinition _host;
+    private WebApplication? _app;
 
-    internal CcdCommandContext(CcdHostDefinition host) => _host = host;
-
-    /// <summary>
-    /// Builds the application with the tokens the command did not recognise (such as <c>--urls</c>) as host arguments.
-    /// Its logs go to standard error, so standard output carries only the command's result. A command connects as
-    /// the owner (<c>{APP_ENV}_MIGRATION_DATABASE_URL</c>, else <c>{APP_ENV}_DATABASE_URL</c>); only <c>serve</c> connects as the runtime role.
-    /// </summary>
-    public WebApplication BuildApp(ParseResult parseResult) => BuildApp(parseResult, DatabaseRole.Owner, logsToStandardError: true);
-
-    /// <summary>The configuration and content root the application would be built with, without building it (so no
-    /// database is started): for commands that only need settings, such as <c>dev-token</c>.</summary>
-    internal static (Microsoft.Extensions.Configuration.IConfiguration Configuration, string ContentRoot) ReadConfiguration(ParseResult parseResult)
+    /// <summary>The application; set by <c>RunCcdAsync</c> before any command runs.</summary>
+    public WebApplication App
     {
-        var builder = HostSettings.CreateBuilder(parseResult.UnmatchedTokens.ToArray());
-        return (builder.Configuration, builder.Environment.ContentRootPath);
+        get => _app ?? throw new InvalidOperationException("RunCcdAsync has not handed the application to the commands.");
+        set => _app = value;
     }
 
     /// <summary>
-    /// Runs a command body: builds the application, runs <paramref name="body"/>, and turns start-up errors into one
+    /// Runs a command body on the application and turns start-up errors (configuration, database, options) into one
     /// line on standard error and exit code 2.
     /// </summary>
-    public Task<int> RunAsync(ParseResult parseResult, Func<WebApplication, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
-        RunAsync(parseResult, body, DatabaseRole.Owner, logsToStandardError: true, cancellationToken);
-
-    /// <summary>As the public overload; <c>serve</c> connects as the runtime role and keeps its logs on standard output, the console of a service.</summary>
-    internal async Task<int> RunAsync(ParseResult parseResult, Func<WebApplication, CancellationToken, Task<int>> body, DatabaseRole role, bool logsToStandardError, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(ParseResult parseResult, Func<WebApplication, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(parseResult);
         ArgumentNullException.ThrowIfNull(body);
         try
         {
-            await using var app = BuildApp(parseResult, role, logsToStandardError);
-            return await body(app, cancellationToken);
+            App.Services.GetService<StartupFailure>()?.Throw();
+            App.Services.GetService<IStartupValidator>()?.Validate();
+            return await body(App, cancellationToken);
         }
-        catch (CcdStartupException exception)
+        catch (Exception exception) when (StartupErrors.OneLine(exception) is { } line)
         {
-            await Console.Error.WriteLineAsync($"error: {exception.Message}");
+            await parseResult.InvocationConfiguration.Error.WriteLineAsync($"error: {line}");
             return 2;
         }
     }
+}
 
-    private WebApplication BuildApp(ParseResult parseResult, DatabaseRole role, bool logsToStandardError)
+/// <summary>The errors that stop start-up with one line rather than a stack trace.</summary>
+internal static class StartupErrors
+{
+    public static string? OneLine(Exception exception) => exception switch
     {
-        ArgumentNullException.ThrowIfNull(parseResult);
-        return CcdHost.Build(parseResult.UnmatchedTokens.ToArray(), _host, builder =>
-        {
-            ((Microsoft.Extensions.Hosting.IHostApplicationBuilder)builder).Properties[RuntimeRoles.PropertyKey] = role;
-            if (logsToStandardError)
-            {
-                builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-            }
-        });
-    }
+        CcdStartupException startup => startup.Message,
+        OptionsValidationException invalid => string.Join(" ", invalid.Failures),
+        AggregateException all when all.InnerExceptions.All(inner => OneLine(inner) is not null) =>
+            string.Join(" ", all.InnerExceptions.Select(inner => OneLine(inner))),
+        _ => null,
+    };
 }

@@ -9,7 +9,7 @@ namespace Ccd.Runtime.Commands;
 /// <c>dev-token service &lt;name&gt;</c> and <c>dev-token user &lt;id&gt; [--roles r1,r2] [--courts C1,C2]
 /// [--first-name F] [--last-name L]</c>: prints a one-hour token signed with the LOCAL/TEST key, and nothing else,
 /// so <c>$(app dev-token ...)</c> can be pasted into a header. Refused in DEV and PROD, where tokens come from the
-/// real identity and S2S providers. The application is not built, so no database is started.
+/// real identity and S2S providers. Only the configuration is read, so no database is started.
 /// </summary>
 internal static class DevTokenCommand
 {
@@ -18,7 +18,7 @@ internal static class DevTokenCommand
         var serviceName = new Argument<string>("name") { Description = "The service name (the token's sub), e.g. ccd_data." };
         var service = new Command("service", "Print a service-to-service token for the ServiceAuthorization header.") { TreatUnmatchedTokensAsErrors = false };
         service.Arguments.Add(serviceName);
-        service.SetAction((parseResult, _) => RunAsync(parseResult, settings =>
+        service.SetAction((parseResult, _) => RunAsync(context, parseResult, settings =>
             DevTokens.Service(settings, TimeProvider.System.GetUtcNow(), parseResult.GetValue(serviceName)!)));
 
         var userId = new Argument<string>("id") { Description = "The user id (the token's uid and sub)." };
@@ -32,7 +32,7 @@ internal static class DevTokenCommand
         user.Options.Add(courts);
         user.Options.Add(firstName);
         user.Options.Add(lastName);
-        user.SetAction((parseResult, _) => RunAsync(parseResult, settings => DevTokens.User(
+        user.SetAction((parseResult, _) => RunAsync(context, parseResult, settings => DevTokens.User(
             settings,
             TimeProvider.System.GetUtcNow(),
             parseResult.GetValue(userId)!,
@@ -47,17 +47,17 @@ internal static class DevTokenCommand
         };
         command.Subcommands.Add(service);
         command.Subcommands.Add(user);
-        _ = context; // the command reads configuration only; it never builds the application
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parseResult, Func<CcdAuthSettings, string> mint)
+    private static async Task<int> RunAsync(CcdCommandContext context, ParseResult parseResult, Func<CcdAuthSettings, string> mint)
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
         try
         {
-            var (configuration, contentRoot) = CcdCommandContext.ReadConfiguration(parseResult);
+            var configuration = context.App.Configuration;
+            var contentRoot = context.App.Environment.ContentRootPath;
             var environment = AppEnvironmentSettings.Read(configuration);
             if (!AppEnvironmentSettings.IsDevelopmentLike(environment))
             {

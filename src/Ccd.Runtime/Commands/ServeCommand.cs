@@ -1,7 +1,7 @@
+using Ccd.Runtime.Hosting;
 using System.CommandLine;
 using Ccd.Runtime.Database;
-using Ccd.Runtime.Hosting;
-using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ccd.Runtime.Commands;
 
@@ -19,9 +19,9 @@ internal static class ServeCommand
     private static Task<int> RunAsync(CcdCommandContext context, ParseResult parseResult, CancellationToken cancellationToken) =>
         context.RunAsync(parseResult, async (app, token) =>
         {
-            await CcdHost.PrepareDatabaseAsync(app, token);
-            StartupSummary.Log(app);
+            // Before the host starts, so a failure is one line rather than the host's own error report.
+            await app.Services.GetRequiredService<StartupPreparation>().RunAsync(token);
             await app.RunAsync();
             return 0;
-        }, DatabaseRole.Runtime, logsToStandardError: false, cancellationToken);
+        }, cancellationToken);
 }

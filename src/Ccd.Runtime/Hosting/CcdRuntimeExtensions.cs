@@ -16,77 +16,96 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Ccd.Runtime.Hosting;
 
-/// <summary>Registers the runtime in an ASP.NET Core host and maps its endpoints.</summary>
+/// <summary>
+/// The runtime in an ordinary ASP.NET Core <c>Program.cs</c>: <see cref="AddCcdRuntime"/> on the builder,
+/// <see cref="UseCcdRuntime"/> and <c>MapCcdPersistence</c> on the application, and <c>RunCcdAsync(args)</c> to serve or run an operations command.
+/// </summary>
 public static class CcdRuntimeExtensions
 {
+    private const string UsedKey = "Ccd.Runtime.MiddlewareAdded";
+
     /// <summary>
-    /// Registers the runtime: options from the <c>Ccd</c> section, the environment from <c>APP_ENV</c>, one
-    /// <see cref="NpgsqlDataSource"/> for <c>{APP_ENV}_DATABASE_URL</c> (or the registered <see cref="ILocalDatabase"/> in LOCAL), the
-    /// migration runner, problem details, health checks, and authentication (<c>Ccd:Auth</c>).
+    /// Registers the runtime: options from the <c>Ccd</c> section (then <paramref name="configure"/>), validated when
+    /// the application runs; the environment from <c>APP_ENV</c>; one <see cref="NpgsqlDataSource"/> for
+    /// <c>{APP_ENV}_DATABASE_URL</c> (or, in LOCAL, a registered development database), created when first needed;
+    /// the migration runner, problem details, health checks, authentication (<c>Ccd:Auth</c>) and the workers.
+    /// Nothing is started and nothing throws here: a configuration problem stops <c>RunCcdAsync</c> (or the host's
+    /// start) with one line naming the setting.
     /// </summary>
-    /// <exception cref="CcdStartupException">The configuration is invalid; the message names the variable.</exception>
-    public static CcdRuntimeBuilder AddCcdRuntime(this WebApplicationBuilder builder)
+    public static CcdRuntimeBuilder AddCcdRuntime(this WebApplicationBuilder builder, Action<CcdOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var environment = AppEnvironmentSettings.Read(builder.Configuration);
-        var options = builder.Configuration.GetSection(CcdOptions.SectionName).Get<CcdOptions>() ?? new CcdOptions();
-        Validate(options);
-
+        HostSettings.Apply(builder);
         var services = builder.Services;
-        services.AddSingleton(new CcdEnvironment(environment));
-        services.AddOptions<CcdOptions>().Bind(builder.Configuration.GetSection(CcdOptions.SectionName));
-        services.AddSingleton(TimeProvider.System);
-
-        var role = ((IHostApplicationBuilder)builder).Properties.TryGetValue(RuntimeRoles.PropertyKey, out var chosen) && chosen is DatabaseRole given ? given : DatabaseRole.Runtime;
-        // Resolved when first needed (the database check of serve, a command's work), so registering never starts
-        // a database; a LOCAL without a URL starts the registered development database then.
-        services.AddSingleton(sp => DatabaseTarget.Resolve(builder.Configuration, environment, options.Database, role, sp.GetService<ILocalDatabase>()));
-        services.AddSingleton<ListenDataSource>();
-        services.AddSingleton(sp =>
+        services.AddSingleton<CcdInvocation>();
+        services.AddSingleton<IOptionsChangeTokenSource<ConsoleLoggerOptions>>(sp => sp.GetRequiredService<CcdInvocation>());
+        services.AddOptions<ConsoleLoggerOptions>().Configure<CcdInvocation>((console, invocation) =>
         {
-            var dataSourceBuilder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<DatabaseTarget>().Connection.ConnectionString);
-            dataSourceBuilder.UseLoggerFactory(sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>());
-            return dataSourceBuilder.Build();
+            if (!invocation.Serves)
+            {
+                console.LogToStandardErrorThreshold = LogLevel.Trace;
+            }
         });
-
-        services.AddSingleton(MigrationSource.Ccd);
-        services.AddSingleton(sp =>
-        {
-            // The runtime's schema always first; services' schemas after it, in registration order.
-            var sources = sp.GetServices<MigrationSource>().Distinct().OrderBy(source => source.Module == "ccd" ? 0 : 1);
-            return new MigrationRunner(sp.GetRequiredService<NpgsqlDataSource>(), sources);
-        });
-        services.AddSingleton<DatabaseStartup>();
 
         services.AddProblemDetails(problem => problem.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<CcdExceptionHandler>();
-        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
-        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        services.AddSingleton<StartupPreparation>();
+        services.AddHostedService(sp => sp.GetRequiredService<StartupPreparation>());
 
-        services.AddCcdTelemetry(builder.Configuration, options.Telemetry, builder.Environment.ApplicationName);
-        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
-        builder.AddCcdAuthentication(environment);
-        builder.AddCcdPersistence();
-        SearchIndexingRegistration.AddSearchIndexing(services, builder.Configuration);
-        services.AddCcdJobs(builder.Configuration);
-        services.AddCcdPublishing(builder.Configuration);
-        CentralCcd.CentralCcdRegistration.AddCentralCcd(services, builder.Configuration);
+        var section = builder.Configuration.GetSection(CcdOptions.SectionName);
+        var optionsBuilder = services.AddOptions<CcdOptions>().Bind(section);
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        services.AddSingleton<IValidateOptions<CcdOptions>, CcdOptionsValidation>();
+        optionsBuilder.ValidateOnStart();
+
+        // A problem found here is reported when the application runs; the rest is still registered (with PROD's
+        // rules when APP_ENV itself is wrong), so the service's own registrations and mapping work as usual.
+        var failures = new List<CcdStartupException>();
+        var environment = Attempt(failures, () => AppEnvironmentSettings.Read(builder.Configuration), AppEnvironment.Prod);
+        var options = section.Get<CcdOptions>() ?? new CcdOptions();
+        configure?.Invoke(options);
+        foreach (var step in Registrations(builder, environment, options))
+        {
+            Attempt(failures, () => { step(); return true; }, false);
+        }
+
+        if (failures.Count > 0)
+        {
+            services.AddSingleton(new StartupFailure(failures[0]));
+        }
+
         return new CcdRuntimeBuilder(builder, environment);
     }
 
-    /// <summary>Adds the runtime's middleware (problem details for every error) and the health endpoints
-    /// <c>/health/live</c> and <c>/health/ready</c>. Called by <see cref="Commands.CcdHost"/> before the service's own mapping.</summary>
+    /// <summary>
+    /// Adds the runtime's middleware (problem details for every error, the body limit, authentication) and the
+    /// health endpoints <c>/health/live</c> and <c>/health/ready</c>, once. <c>Program.cs</c> calls it right after
+    /// <c>builder.Build()</c>, before mapping endpoints.
+    /// </summary>
     public static WebApplication UseCcdRuntime(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var properties = ((IApplicationBuilder)app).Properties;
+        if (properties.ContainsKey(UsedKey) || CannotStart(app))
+        {
+            return app; // added already, or the configuration is wrong: RunCcdAsync reports that and serves nothing
+        }
+
+        properties[UsedKey] = true;
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestBodyLimit();
@@ -100,26 +119,81 @@ public static class CcdRuntimeExtensions
         return app;
     }
 
-    private static void Validate(CcdOptions options)
+    /// <summary>Registration failed, or an option is invalid (mapping reads the options, and must not throw first).</summary>
+    private static bool CannotStart(WebApplication app)
     {
-        if (options.Database.CommandTimeoutSeconds is < 1 or > 600)
+        if (app.Services.GetService<StartupFailure>() is not null)
         {
-            throw new CcdStartupException("Ccd:Database:CommandTimeoutSeconds must be between 1 and 600.");
+            return true;
         }
 
-        if (options.Database.ConnectTimeoutSeconds is < 1 or > 120)
+        try
         {
-            throw new CcdStartupException("Ccd:Database:ConnectTimeoutSeconds must be between 1 and 120.");
+            app.Services.GetService<IStartupValidator>()?.Validate();
+            return false;
         }
+        catch (Exception exception) when (exception is OptionsValidationException or AggregateException)
+        {
+            return true;
+        }
+    }
 
-        if (options.Database.MaxPoolSize is < 1 or > 1000)
+    private static T Attempt<T>(List<CcdStartupException> failures, Func<T> step, T fallback)
+    {
+        try
         {
-            throw new CcdStartupException("Ccd:Database:MaxPoolSize must be between 1 and 1000.");
+            return step();
         }
+        catch (CcdStartupException exception)
+        {
+            failures.Add(exception);
+            return fallback;
+        }
+    }
 
-        if (options.MaxRequestBodyBytes < 1024)
+    private static IEnumerable<Action> Registrations(WebApplicationBuilder builder, AppEnvironment environment, CcdOptions options)
+    {
+        var services = builder.Services;
+        yield return () => RegisterDatabase(builder, environment, options);
+        yield return () => services.AddCcdTelemetry(builder.Configuration, options.Telemetry, builder.Environment.ApplicationName);
+        yield return () => services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        yield return () => builder.AddCcdAuthentication(environment);
+        yield return () => builder.AddCcdPersistence();
+        yield return () => SearchIndexingRegistration.AddSearchIndexing(services, builder.Configuration);
+        yield return () => services.AddCcdJobs(builder.Configuration);
+        yield return () => services.AddCcdPublishing(builder.Configuration);
+        yield return () => CentralCcd.CentralCcdRegistration.AddCentralCcd(services, builder.Configuration);
+    }
+
+    private static void RegisterDatabase(WebApplicationBuilder builder, AppEnvironment environment, CcdOptions options)
+    {
+        var services = builder.Services;
+        services.AddSingleton(new CcdEnvironment(environment));
+        services.AddSingleton(TimeProvider.System);
+
+        // Resolved when first needed (the database check of serve, a command's work), so registering never starts
+        // a database; a LOCAL without a URL starts the registered development database then.
+        services.AddSingleton(sp => DatabaseTarget.Resolve(
+            builder.Configuration, environment, sp.GetRequiredService<IOptions<CcdOptions>>().Value.Database, sp.GetRequiredService<CcdInvocation>().Role, sp.GetService<ILocalDatabase>()));
+        services.AddSingleton<ListenDataSource>();
+        services.AddSingleton(sp =>
         {
-            throw new CcdStartupException("Ccd:MaxRequestBodyBytes must be at least 1024.");
-        }
+            var dataSourceBuilder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<DatabaseTarget>().Connection.ConnectionString);
+            dataSourceBuilder.UseLoggerFactory(sp.GetService<ILoggerFactory>());
+            return dataSourceBuilder.Build();
+        });
+
+        services.AddSingleton(MigrationSource.Ccd);
+        services.AddSingleton(sp =>
+        {
+            // The runtime's schema always first; services' schemas after it, in registration order.
+            var sources = sp.GetServices<MigrationSource>().Distinct().OrderBy(source => source.Module == "ccd" ? 0 : 1);
+            return new MigrationRunner(sp.GetRequiredService<NpgsqlDataSource>(), sources);
+        });
+        services.AddSingleton<DatabaseStartup>();
+
+        // The bound value, not the validated one: the server is created when the application is built, before validation runs.
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Configuration.Memory;
 
 namespace Ccd.Runtime.Hosting;
@@ -7,7 +9,9 @@ namespace Ccd.Runtime.Hosting;
 /// <summary>
 /// Where a service's settings come from, whatever the working folder: the runtime's default log levels, then the
 /// <c>appsettings*.json</c> beside the application, then the usual sources (the working folder's
-/// <c>appsettings*.json</c>, environment variables, the command line), each overriding the one before.
+/// <c>appsettings*.json</c>, environment variables, the command line), each overriding the one before. With no
+/// <c>urls</c> setting the service listens on <c>http://127.0.0.1:5000</c>. A command's flag on the command line
+/// (<c>status --json --APP_ENV=TEST</c>) never takes the setting after it as its value.
 /// </summary>
 internal static class HostSettings
 {
@@ -20,11 +24,18 @@ internal static class HostSettings
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
     };
 
-    public static WebApplicationBuilder CreateBuilder(string[] args)
+    public static void Apply(WebApplicationBuilder builder)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        var sources = builder.Configuration.Sources;
+        var sources = ((IConfigurationBuilder)builder.Configuration).Sources;
         sources.Insert(0, new MemoryConfigurationSource { InitialData = DefaultLogLevels });
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is CommandLineConfigurationSource commandLine)
+            {
+                sources[i] = new CommandLineConfigurationSource { Args = WithoutFlags(commandLine.Args), SwitchMappings = commandLine.SwitchMappings };
+            }
+        }
+
         var appFolder = AppContext.BaseDirectory;
         if (Path.GetFullPath(appFolder).TrimEnd('/') != Path.GetFullPath(builder.Environment.ContentRootPath).TrimEnd('/'))
         {
@@ -39,6 +50,24 @@ internal static class HostSettings
             }
         }
 
-        return builder;
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:5000");
+        }
     }
+
+    /// <summary>
+    /// The command-line configuration reads <c>--key value</c> as a setting, so a flag with no value followed by a
+    /// setting (<c>--json --APP_ENV=TEST</c>) would take the setting as its value; a <c>--name</c> directly followed by
+    /// another option is left to the command. Verbs and the commands' values stay, and the configuration ignores them.
+    /// </summary>
+    private static string[] WithoutFlags(IEnumerable<string> args)
+    {
+        var tokens = args.ToArray();
+        return tokens
+            .Where((token, i) => !(IsBareOption(token) && i + 1 < tokens.Length && tokens[i + 1].StartsWith('-')))
+            .ToArray();
+    }
+
+    private static bool IsBareOption(string token) => token.StartsWith('-') && !token.Contains('=', StringComparison.Ordinal);
 }

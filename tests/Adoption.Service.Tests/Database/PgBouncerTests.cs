@@ -29,7 +29,7 @@ public sealed class PgBouncerTests(PostgresServer postgres) : IAsyncLifetime
     {
         var database = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync(AdoptionHost.Migrations)) { Port = _bouncer.Port };
         var logs = new LogCapture();
-        await using var app = await TestServiceApp.StartAsync(AdoptionHost.Definition, database.ConnectionString, new Dictionary<string, string?>
+        await using var app = await TestServiceApp.StartAsync(AdoptionDefinition.Service, database.ConnectionString, new Dictionary<string, string?>
         {
             ["Ccd:Database:TransactionPooling"] = "true",
             ["Ccd:Database:DirectPort"] = postgres.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),

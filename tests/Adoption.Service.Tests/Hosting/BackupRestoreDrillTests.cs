@@ -77,7 +77,7 @@ public sealed class BackupRestoreDrillTests(PostgresServer postgres)
 
             // The service starts on the restored store as it is (its migration journal came with it) and serves the same bytes.
             var clock = new FakeTimeProvider(original.Time.GetUtcNow());
-            await using (var restored = await TestServiceApp.StartAsync(AdoptionHost.Definition, restoredConnection, DrillSeed.BlobTypeConfiguration(),
+            await using (var restored = await TestServiceApp.StartAsync(AdoptionDefinition.Service, restoredConnection, DrillSeed.BlobTypeConfiguration(),
                 services => services.AddSingleton<TimeProvider>(clock)))
             {
                 var readsAfter = await ApiReads.ReadAllAsync(restored, references, caseIds);
@@ -107,7 +107,7 @@ public sealed class BackupRestoreDrillTests(PostgresServer postgres)
             await using var rebuiltIndex = await FakeElasticsearch.StartAsync();
             var indexerSettings = DrillSeed.BlobTypeConfiguration();
             indexerSettings["Ccd:Elasticsearch:Url"] = rebuiltIndex.Url.ToString();
-            await using (await TestServiceApp.StartAsync(AdoptionHost.Definition, restoredConnection, indexerSettings,
+            await using (await TestServiceApp.StartAsync(AdoptionDefinition.Service, restoredConnection, indexerSettings,
                 services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(original.Time.GetUtcNow()))))
             {
                 await WaitForEmptyQueueAsync(restoredDatabase);

@@ -108,6 +108,21 @@ public sealed class StartupFailureTests(PostgresServer postgres)
         }
     }
 
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("migrate")]
+    public async Task a_bad_option_stops_start_up_with_one_line_naming_the_key(string command)
+    {
+        var environment = Prod($"postgres://app:{Password}@127.0.0.1:{ServiceProcess.FreePort()}/cases");
+        environment["Ccd__Database__MaxPoolSize"] = "0";
+
+        var (exitCode, output, elapsed) = await ServiceBinary.RunAsync(environment, Ceiling, command);
+
+        AssertFailedClearly(exitCode, output, elapsed, "error: Ccd:Database:MaxPoolSize must be between 1 and 1000.");
+        Assert.Equal(2, exitCode);
+        Assert.DoesNotContain("could not be reached", output, StringComparison.Ordinal); // stopped before connecting
+    }
+
     private static Dictionary<string, string?> Prod(string url) => new() { ["APP_ENV"] = "PROD", ["PROD_DATABASE_URL"] = url };
 
     private static void AssertFailedClearly(int exitCode, string output, TimeSpan elapsed, string expected)

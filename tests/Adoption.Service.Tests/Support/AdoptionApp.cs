@@ -41,7 +41,7 @@ internal sealed class AdoptionApp : IAsyncDisposable
     {
         var connectionString = await postgres.CreateDatabaseAsync(AdoptionHost.Migrations);
         var clock = time ?? new FakeTimeProvider(now ?? DefaultNow);
-        var app = await TestServiceApp.StartAsync(AdoptionHost.Definition, connectionString, configuration, collection =>
+        var app = await TestServiceApp.StartAsync(AdoptionDefinition.Service, connectionString, configuration, collection =>
         {
             collection.AddSingleton<TimeProvider>(clock);
             services?.Invoke(collection);

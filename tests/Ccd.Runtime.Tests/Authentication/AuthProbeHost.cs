@@ -4,6 +4,7 @@ using Ccd.Runtime.Hosting;
 using Ccd.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Authentication;
 
@@ -13,7 +14,7 @@ internal static class AuthProbeHost
     public const string PersistencePath = "/probe/persistence";
     public const string UserPath = "/probe/user";
 
-    public static CcdHostDefinition Definition { get; } = new()
+    public static CcdServiceDefinition Definition { get; } = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime(),
         ConfigureApp = app =>

@@ -19,7 +19,7 @@ public sealed class DevTokenCommandTests(PostgresServer postgres)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await CcdHost.RunCommandAsync(args, AuthProbeHost.Definition, new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = await AuthProbeHost.Definition.Build(args).RunCcdAsync(args, new InvocationConfiguration { Output = output, Error = error });
         return (exitCode, output.ToString(), error.ToString());
     }
 

@@ -6,6 +6,7 @@ using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Tests.Support;
 using Ccd.Runtime.Tests.Writing;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Endpoints;
 
@@ -19,7 +20,7 @@ internal static class CallbackTestService
 
     public static readonly DateTimeOffset Today = new(2026, 3, 5, 9, 0, 0, TimeSpan.Zero);
 
-    public static CcdHostDefinition Definition { get; } = new()
+    public static CcdServiceDefinition Definition { get; } = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime()
             .AddCaseType<TypedCase, TypedState>(CaseType, "TEST", ct => ct

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Hosting;
 
@@ -20,7 +21,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     private TestServiceApp? _app;
 
     // An endpoint that needs the database, standing in for any of the service's endpoints.
-    private static readonly CcdHostDefinition Host = new()
+    private static readonly CcdServiceDefinition Host = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime(),
         ConfigureApp = app => app.MapGet("/probe", async (NpgsqlDataSource db, CancellationToken ct) =>

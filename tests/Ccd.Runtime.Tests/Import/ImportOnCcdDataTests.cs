@@ -7,6 +7,7 @@ using Ccd.Runtime.Tests.Support;
 using Ccd.Runtime.Tests.Writing;
 using Ccd.Testing;
 using Xunit;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Import;
 
@@ -105,7 +106,7 @@ public sealed class ImportOnCcdDataTests(PostgresServer postgres)
         await using var fixture = await ImportFixture.CreateAsync(postgres, cases: 20, eventsPerCase: 2);
         await fixture.ImportAsync(ImportPhase.All);
         var live = CcdSourceDatabase.Reference(1);
-        await using (var app = await TestServiceApp.StartAsync(new CcdHostDefinition
+        await using (var app = await TestServiceApp.StartAsync(new CcdServiceDefinition
                      {
                          ConfigureServices = builder => builder.AddCcdRuntime(),
                          ConfigureApp = web => web.MapCcdPersistence(),
@@ -172,9 +173,9 @@ public sealed class ImportOnCcdDataTests(PostgresServer postgres)
         Assert.Equal($"Case {broken} cannot be imported: its data is not a JSON object.", refused.Message);
 
         // On the command line, a case type the service does not declare stops the import before anything is read.
-        var host = new CcdHostDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };
-        var exit = await CcdHost.RunAsync(["import", "--case-types", "A58", "--source", fixture.SourceConnection, "--APP_ENV=TEST",
-            $"--TEST_DATABASE_URL={fixture.TargetConnection}", $"--Ccd:Auth:SigningKey={TestTokens.SigningKey}"], host);
+        var host = new CcdServiceDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };
+        var exit = await host.RunAsync(["import", "--case-types", "A58", "--source", fixture.SourceConnection, "--APP_ENV=TEST",
+            $"--TEST_DATABASE_URL={fixture.TargetConnection}", $"--Ccd:Auth:SigningKey={TestTokens.SigningKey}"]);
         Assert.Equal(2, exit);
     }
 }

@@ -58,7 +58,7 @@ public sealed class ImportThenSubmitTests(PostgresServer postgres)
         var historyCount = await ImportFixture.ScalarAsync<long>(fixture.Target, $"SELECT count(*) FROM ccd.case_event WHERE case_reference = {reference}");
         var lastImportedEvent = await ImportFixture.ScalarAsync<long>(fixture.Source, "SELECT max(id) FROM case_event");
 
-        await using var app = await TestServiceApp.StartAsync(new CcdHostDefinition
+        await using var app = await TestServiceApp.StartAsync(new CcdServiceDefinition
         {
             ConfigureServices = builder => builder.AddCcdRuntime(),
             ConfigureApp = web => web.MapCcdPersistence(),

@@ -3,6 +3,7 @@ using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Import;
 using Ccd.Testing;
 using Xunit;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Import;
 
@@ -88,9 +89,9 @@ public sealed class ImportVerifyTests(PostgresServer postgres)
 
     private static Task<int> RunVerifyCommandAsync(ImportFixture fixture)
     {
-        var host = new CcdHostDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };
-        return CcdHost.RunAsync(["import", "--verify", "--case-types", "A58", "--source", fixture.SourceConnection, "--APP_ENV=TEST",
+        var host = new CcdServiceDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };
+        return host.RunAsync(["import", "--verify", "--case-types", "A58", "--source", fixture.SourceConnection, "--APP_ENV=TEST",
             $"--TEST_DATABASE_URL={fixture.TargetConnection}", $"--Ccd:Auth:SigningKey={TestTokens.SigningKey}",
-            "--Ccd:CaseTypes:0:Id=A58", "--Ccd:CaseTypes:0:Jurisdiction=ADOPTION"], host);
+            "--Ccd:CaseTypes:0:Id=A58", "--Ccd:CaseTypes:0:Jurisdiction=ADOPTION"]);
     }
 }

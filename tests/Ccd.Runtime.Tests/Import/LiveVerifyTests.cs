@@ -31,7 +31,7 @@ public sealed class LiveVerifyTests(PostgresServer postgres)
             settings[key] = value;
         }
 
-        await using var app = await TestServiceApp.StartAsync(new CcdHostDefinition
+        await using var app = await TestServiceApp.StartAsync(new Ccd.Runtime.Testing.CcdServiceDefinition
         {
             ConfigureServices = builder => builder.AddCcdRuntime(),
             ConfigureApp = web => web.MapCcdPersistence(),
@@ -69,11 +69,11 @@ public sealed class LiveVerifyTests(PostgresServer postgres)
         Assert.Equal(("\"PRIVATE\"", "\"PUBLIC\""), (found[1].Ccd, found[1].Ours));
 
         // On the command line: exit code 1 with differences, 2 without a CCD client.
-        var host = new CcdHostDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };
+        var host = new Ccd.Runtime.Testing.CcdServiceDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };
         string[] common = ["import", "--verify", "--live", "--sample", "100", "--case-types", "A58", "--APP_ENV=TEST",
             $"--TEST_DATABASE_URL={fixture.TargetConnection}", $"--Ccd:Auth:SigningKey={TestTokens.SigningKey}",
             .. A58.Select(s => $"--{s.Key}={s.Value}")];
-        Assert.Equal(1, await CcdHost.RunAsync([.. common, .. ccd.Configuration.Select(s => $"--{s.Key}={s.Value}")], host));
-        Assert.Equal(2, await CcdHost.RunAsync(common, host));
+        Assert.Equal(1, await host.RunAsync([.. common, .. ccd.Configuration.Select(s => $"--{s.Key}={s.Value}")]));
+        Assert.Equal(2, await host.RunAsync(common));
     }
 }

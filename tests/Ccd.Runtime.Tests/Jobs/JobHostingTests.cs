@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Xunit;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Jobs;
 
@@ -18,7 +19,7 @@ public sealed class JobHostingTests(PostgresServer postgres)
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static readonly CcdHostDefinition Host = new()
+    private static readonly CcdServiceDefinition Host = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime().AddJobHandler<SignallingHandler>("signal"),
         ConfigureApp = _ => { },

@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Xunit;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Jobs;
 
@@ -22,7 +23,7 @@ public sealed class JobSubmissionTests(PostgresServer postgres)
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static readonly CcdHostDefinition Host = new()
+    private static readonly CcdServiceDefinition Host = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime()
             .AddMigrations(TestSchema.Migrations)

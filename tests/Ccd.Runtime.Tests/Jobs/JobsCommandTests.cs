@@ -4,13 +4,14 @@ using Ccd.Runtime.Jobs;
 using Ccd.Testing;
 using Npgsql;
 using Xunit;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Jobs;
 
 /// <summary><c>jobs list</c> and <c>jobs retry</c> through the host's command line, as an operator runs them.</summary>
 public sealed class JobsCommandTests(PostgresServer postgres)
 {
-    private static readonly CcdHostDefinition Host = new()
+    private static readonly CcdServiceDefinition Host = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime(),
         ConfigureApp = _ => { },
@@ -25,9 +26,9 @@ public sealed class JobsCommandTests(PostgresServer postgres)
         await jobs.Worker(new JobOptions { MaxAttempts = 1 }).RunDueAsync(TestContext.Current.CancellationToken);
         string[] environment = ["--APP_ENV=TEST", $"--TEST_DATABASE_URL={connectionString}", $"--Ccd:Auth:SigningKey={TestTokens.SigningKey}"];
 
-        var listed = await CcdHost.RunAsync(["jobs", "list", "--failed", .. environment], Host);
-        var retried = await CcdHost.RunAsync(["jobs", "retry", id.ToString(System.Globalization.CultureInfo.InvariantCulture), .. environment], Host);
-        var unknown = await CcdHost.RunAsync(["jobs", "retry", "999999", .. environment], Host);
+        var listed = await Host.RunAsync(["jobs", "list", "--failed", .. environment]);
+        var retried = await Host.RunAsync(["jobs", "retry", id.ToString(System.Globalization.CultureInfo.InvariantCulture), .. environment]);
+        var unknown = await Host.RunAsync(["jobs", "retry", "999999", .. environment]);
 
         Assert.Equal((0, 0, 1), (listed, retried, unknown));
         var job = await jobs.JobAsync(id);

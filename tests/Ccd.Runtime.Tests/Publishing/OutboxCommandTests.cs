@@ -6,6 +6,7 @@ using Ccd.Runtime.Tests.Support;
 using Ccd.Testing;
 using Npgsql;
 using Xunit;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Publishing;
 
@@ -13,7 +14,7 @@ namespace Ccd.Runtime.Tests.Publishing;
 [Collection(BrokerCollection.Name)]
 public sealed partial class OutboxCommandTests(PostgresServer postgres, AmqpBroker broker)
 {
-    private static readonly CcdHostDefinition Host = new()
+    private static readonly CcdServiceDefinition Host = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime(),
         ConfigureApp = _ => { },
@@ -35,12 +36,12 @@ public sealed partial class OutboxCommandTests(PostgresServer postgres, AmqpBrok
         string[] environment = ["--APP_ENV=TEST", $"--TEST_DATABASE_URL={connectionString}", $"--Ccd:Auth:SigningKey={TestTokens.SigningKey}"];
         string Id(int i) => ids[i].ToString(CultureInfo.InvariantCulture);
 
-        var listed = await CcdHost.RunAsync(["outbox", "parked", .. environment], Host);
-        var skipWithoutReason = await CcdHost.RunAsync(["outbox", "skip", Id(0), .. environment], Host);
-        var retryNotParked = await CcdHost.RunAsync(["outbox", "retry", Id(1), .. environment], Host);
-        var skipped = await CcdHost.RunAsync(["outbox", "skip", Id(0), "--reason", "sent by hand", "--by", "ops-jane", .. environment], Host);
-        var retrySkipped = await CcdHost.RunAsync(["outbox", "retry", Id(0), .. environment], Host);
-        var retryUnknown = await CcdHost.RunAsync(["outbox", "retry", "999999", .. environment], Host);
+        var listed = await Host.RunAsync(["outbox", "parked", .. environment]);
+        var skipWithoutReason = await Host.RunAsync(["outbox", "skip", Id(0), .. environment]);
+        var retryNotParked = await Host.RunAsync(["outbox", "retry", Id(1), .. environment]);
+        var skipped = await Host.RunAsync(["outbox", "skip", Id(0), "--reason", "sent by hand", "--by", "ops-jane", .. environment]);
+        var retrySkipped = await Host.RunAsync(["outbox", "retry", Id(0), .. environment]);
+        var retryUnknown = await Host.RunAsync(["outbox", "retry", "999999", .. environment]);
 
         Assert.Equal((0, 0, 1, 1, 1), (listed, skipped, retryNotParked, retrySkipped, retryUnknown));
         Assert.NotEqual(0, skipWithoutReason);

@@ -4,12 +4,13 @@ using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Publishing;
 using Ccd.Testing;
 using Xunit;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Publishing;
 
 public sealed class PublishingRegistrationTests(PostgresServer postgres)
 {
-    private static readonly CcdHostDefinition RuntimeOnly = new()
+    private static readonly CcdServiceDefinition RuntimeOnly = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime(),
         ConfigureApp = _ => { },

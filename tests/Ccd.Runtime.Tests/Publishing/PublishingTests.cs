@@ -8,6 +8,7 @@ using Ccd.Runtime.Tests.Support;
 using Ccd.Testing;
 using Npgsql;
 using Xunit;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Publishing;
 
@@ -19,7 +20,7 @@ public sealed class PublishingTests(PostgresServer postgres, AmqpBroker broker)
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static readonly CcdHostDefinition RuntimeOnly = new()
+    private static readonly CcdServiceDefinition RuntimeOnly = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime(),
         ConfigureApp = _ => { },

@@ -5,6 +5,7 @@ using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Retention;
 using Ccd.Testing;
 using Xunit;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Retention;
 
@@ -259,11 +260,11 @@ public sealed class RetentionWithCcdTests(PostgresServer postgres)
         var connectionString = await postgres.CreateDatabaseAsync();
         var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
         await StoreSeed.AddCaseAsync(dataSource, StoreSeed.Reference(1), "B1", events: 1, new DateTime(2020, 1, 1), new DateOnly(2021, 1, 1));
-        var host = new CcdHostDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };
+        var host = new CcdServiceDefinition { ConfigureServices = builder => builder.AddCcdRuntime(), ConfigureApp = _ => { } };
         string[] environment = ["--APP_ENV=TEST", $"--TEST_DATABASE_URL={connectionString}", $"--Ccd:Auth:SigningKey={TestTokens.SigningKey}"];
 
-        var incomplete = await CcdHost.RunAsync(["retention", "run", .. environment, "--Ccd:CentralCcd:DataStoreUrl=http://127.0.0.1:9/"], host);
-        var localOnly = await CcdHost.RunAsync(["retention", "run", .. environment, "--Ccd:Retention:LocalOnlyCaseTypes:0=B1"], host);
+        var incomplete = await host.RunAsync(["retention", "run", .. environment, "--Ccd:CentralCcd:DataStoreUrl=http://127.0.0.1:9/"]);
+        var localOnly = await host.RunAsync(["retention", "run", .. environment, "--Ccd:Retention:LocalOnlyCaseTypes:0=B1"]);
 
         Assert.Equal((2, 0), (incomplete, localOnly));
         await using var count = dataSource.CreateCommand("SELECT count(*) FROM ccd.case_data");

@@ -4,13 +4,14 @@ using Ccd.Testing;
 using Ccd.Testing.FakeElasticsearch;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.SearchIndexing;
 
 /// <summary>A bare service on the runtime (no case types of its own) with search indexing pointed at a fake Elasticsearch.</summary>
 internal static class IndexingTestHost
 {
-    public static CcdHostDefinition Definition { get; } = new()
+    public static CcdServiceDefinition Definition { get; } = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime(),
         ConfigureApp = _ => { },

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Ccd.Runtime.Tests.Writing;
 using Ccd.Runtime.Tests.Endpoints;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Support;
 
@@ -56,7 +57,7 @@ internal sealed class TestService : IAsyncDisposable
         ["Ccd:CaseTypes:0:Events:2:Additive"] = "true",
     };
 
-    public static CcdHostDefinition Definition { get; } = new()
+    public static CcdServiceDefinition Definition { get; } = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime()
             .AddMigrations(TestSchema.Migrations)

@@ -14,13 +14,14 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Xunit;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Telemetry;
 
 /// <summary>Telemetry of the real submit path: its trace reaches the database, and its own counters reach <c>/metrics</c>.</summary>
 public sealed partial class SubmitTelemetryTests(PostgresServer postgres)
 {
-    private static readonly CcdHostDefinition Host = new()
+    private static readonly CcdServiceDefinition Host = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime(),
         ConfigureApp = app => app.MapCcdPersistence(),

@@ -14,6 +14,7 @@ using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Xunit;
+using Ccd.Runtime.Testing;
 
 namespace Ccd.Runtime.Tests.Telemetry;
 
@@ -24,7 +25,7 @@ public sealed partial class TelemetryTests(PostgresServer postgres)
     private const string CaseValue = "Applicant Jane Secret-Surname";
 
     // An endpoint that writes to the database, standing in for a submit: a request span with SQL spans under it.
-    private static readonly CcdHostDefinition Host = new()
+    private static readonly CcdServiceDefinition Host = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime(),
         ConfigureApp = app => app.MapPost("/probe", async (HttpRequest request, NpgsqlDataSource db, CancellationToken ct) =>

@@ -2,6 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Adoption.Service.Hosting;
+using Ccd.Runtime.Hosting;
+using Ccd.Runtime.Endpoints;
+using Ccd.Runtime.Testing;
 using Ccd.Testing;
 using Npgsql;
 using Reliability.Tests.Support;
@@ -24,6 +27,17 @@ internal sealed class AdoptionService : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
+    /// <summary>The service as its <c>Program.cs</c> builds it.</summary>
+    private static readonly CcdServiceDefinition Definition = new()
+    {
+        ConfigureServices = builder => builder.AddCcdRuntime().AddAdoption(),
+        ConfigureApp = app =>
+        {
+            app.MapCcdPersistence();
+            app.MapAdoptionApi();
+        },
+    };
+
     public static readonly string AdminToken = TestTokens.User("admin-1", ["admin"]);
 
     public static async Task<AdoptionService> StartAsync(PostgresServer postgres)
@@ -33,7 +47,7 @@ internal sealed class AdoptionService : IAsyncDisposable
         {
             ["Ccd:MaxRequestBodyBytes"] = InMemoryService.MaxRequestBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        var app = await TestServiceApp.StartAsync(AdoptionHost.Definition, database, settings);
+        var app = await TestServiceApp.StartAsync(Definition, database, settings);
         return new AdoptionService(app, NpgsqlDataSource.Create(database));
     }
 

@@ -3,6 +3,7 @@ using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Hosting;
 using Ccd.Testing;
 using Npgsql;
+using Ccd.Runtime.Testing;
 
 namespace Reliability.Tests.Support;
 
@@ -12,7 +13,7 @@ internal sealed class InMemoryService : IAsyncDisposable
     /// <summary>The body limit of these tests: small enough to test 413 cheaply, large enough for long strings.</summary>
     public const int MaxRequestBodyBytes = 1024 * 1024;
 
-    private static readonly CcdHostDefinition Definition = new()
+    private static readonly CcdServiceDefinition Definition = new()
     {
         ConfigureServices = builder => builder.AddCcdRuntime(),
         ConfigureApp = app => app.MapCcdPersistence(),
