@@ -127,8 +127,10 @@ public static class CcdSourceDatabase
     // Cases 1..@cases: every fourth is B1, every tenth C9 (never imported), the rest A58. CCD's entity version
     // starts at 0 with the create event and goes up by one per later event, so most cases have events - 1 (0 for a
     // case with only its create event); some have a version above that (data changed by events CCD did not record),
-    // some below; some optional columns are null as in old CCD rows. Events of different cases interleave in id
-    // order, as CCD writes them.
+    // some below; some optional columns are null as in old CCD rows (last_state_modified_date, which CCD records
+    // only since February 2020), never last_modified: CCD sets it on every save of a case it stores, its creation
+    // included (DefaultCaseDetailsRepository.set), a moment after the creation time of a case with only its create
+    // event. Events of different cases interleave in id order, as CCD writes them.
     private const string CasesSql = """
         INSERT INTO case_data (id, reference, jurisdiction, case_type_id, state, data, data_classification, security_classification,
                                version, created_date, last_modified, last_state_modified_date, supplementary_data, resolved_ttl)
@@ -141,7 +143,8 @@ public static class CcdSourceDatabase
                (CASE WHEN g % 11 = 0 THEN 'PRIVATE' ELSE 'PUBLIC' END)::securityclassification,
                CASE WHEN g % 7 = 0 THEN @events + 5 WHEN g % 2 = 0 OR @events = 1 THEN @events - 1 ELSE greatest(@events - 2, 1) END,
                timestamp '2024-01-01 08:00:00' + g * interval '1 minute',
-               CASE WHEN g % 13 = 0 THEN NULL ELSE timestamp '2025-01-01 08:00:00.123456' + g * interval '1 second' END,
+               CASE WHEN @events = 1 THEN timestamp '2024-01-01 08:00:00.007' + g * interval '1 minute'
+                    ELSE timestamp '2025-01-01 08:00:00.123456' + g * interval '1 second' END,
                CASE WHEN g % 13 = 0 THEN NULL ELSE timestamp '2025-01-01 08:00:00' END,
                CASE WHEN g % 6 = 0 THEN NULL ELSE jsonb_build_object('HMCTSServiceId', 'ABA4') END,
                CASE WHEN g % 9 = 0 THEN date '2031-05-01' END
