@@ -11,6 +11,7 @@ internal sealed class PublishingMetrics
     private readonly Counter<long> _parked;
     private OutboxSnapshot? _last;
     private long _sentTotal;
+    private long _parkedTotal;
 
     public PublishingMetrics()
     {
@@ -38,7 +39,14 @@ internal sealed class PublishingMetrics
 
     public void Failed(int count) => _failed.Add(count);
 
-    public void Parked(int count) => _parked.Add(count);
+    /// <summary>Messages this publisher parked since it started (the counter itself is shared by every instance in the process).</summary>
+    public long ParkedTotal => Interlocked.Read(ref _parkedTotal);
+
+    public void Parked(int count)
+    {
+        _parked.Add(count);
+        Interlocked.Add(ref _parkedTotal, count);
+    }
 
     /// <summary>The backlog last read, or null before the first reading.</summary>
     public OutboxSnapshot? Last => Volatile.Read(ref _last);

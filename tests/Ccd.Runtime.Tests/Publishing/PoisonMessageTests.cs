@@ -53,7 +53,10 @@ public sealed class PoisonMessageTests(PostgresServer postgres, AmqpBroker broke
 
         Assert.All(batches, batch => Assert.Null(batch.Error));
         Assert.Equal(1, batches.Sum(batch => batch.Parked));
-        Assert.Equal(1, Interlocked.Read(ref parks));
+        // The counter is process-wide and other tests park messages at the same time: this publisher's own count is
+        // exact, the shared counter only moved.
+        Assert.Equal(1, metrics.ParkedTotal);
+        Assert.True(Interlocked.Read(ref parks) >= 1, "ccd.publishing.parks did not move");
         var received = EventInstanceIds(await consumer.ReceiveAsync(Events - 3, Quiet, Ceiling));
         // Every event of the nine other cases, in order per case; none of case 0. The messages the broker had taken
         // but not confirmed when it ended the session are sent again alone: at least once, at most one extra copy
