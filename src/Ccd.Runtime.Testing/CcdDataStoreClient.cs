@@ -8,33 +8,74 @@ namespace Ccd.Runtime.Testing;
 /// <summary>
 /// Calls a service's <c>/ccd-persistence</c> API and callbacks as CCD's data store does, for one user and one case
 /// type: typed creates and updates, replays and concurrent duplicates under one idempotency key, reads of cases
-/// and history, supplementary data, and CCD's about-to-start and mid-event callbacks.
+/// and history, supplementary data, and CCD's about-to-start and mid-event callbacks; and any other request, sent as
+/// it is, for tests of what the service refuses.
 /// </summary>
-public sealed class CcdDataStoreClient(HttpClient http, CcdCaseType caseType) : IDisposable
+/// <param name="http">The client the calls go through, with CCD's tokens set.</param>
+/// <param name="caseType">The case type of the typed calls; without it only the untyped calls can be made.</param>
+public sealed class CcdDataStoreClient(HttpClient http, CcdCaseType? caseType = null) : IDisposable
 {
-    /// <summary>The case type every call is about.</summary>
-    public CcdCaseType CaseType => caseType;
+    /// <summary>The case type every typed call is about.</summary>
+    public CcdCaseType CaseType => caseType ?? throw new InvalidOperationException("This client was made without a case type: pass one to its constructor for typed calls.");
 
     /// <summary>The client the calls go through (its tokens are set).</summary>
     public HttpClient Http => http;
 
     /// <summary>Creates case <paramref name="reference"/> with <paramref name="eventId"/>, ending in <paramref name="state"/>.</summary>
     public Task<CcdAnswer> CreateAsync(long reference, string eventId, string state, JsonObject data, CcdSubmitOptions? options = null) =>
-        SubmitAsync(CcdEventBodies.Create(caseType, reference, eventId, state, data, options), options?.IdempotencyKey ?? Guid.NewGuid());
+        SubmitAsync(CcdEventBodies.Create(CaseType, reference, eventId, state, data, options), options?.IdempotencyKey ?? Guid.NewGuid());
 
     /// <summary>Runs <paramref name="eventId"/> on a case the user started at <paramref name="version"/>.</summary>
     public Task<CcdAnswer> UpdateAsync(long reference, string eventId, string state, int version, JsonObject data, CcdSubmitOptions? options = null) =>
-        SubmitAsync(CcdEventBodies.Update(caseType, reference, eventId, state, version, data, options), options?.IdempotencyKey ?? Guid.NewGuid());
+        SubmitAsync(CcdEventBodies.Update(CaseType, reference, eventId, state, version, data, options), options?.IdempotencyKey ?? Guid.NewGuid());
 
-    /// <summary>Sends a submit body under <paramref name="idempotencyKey"/>; sending it again is a replay (CCD's retry).</summary>
-    public async Task<CcdAnswer> SubmitAsync(JsonObject body, Guid idempotencyKey)
+    /// <summary>
+    /// Sends a submit body under <paramref name="idempotencyKey"/> (none when null); sending it again is a replay
+    /// (CCD's retry).
+    /// </summary>
+    public Task<CcdAnswer> SubmitAsync(JsonObject body, Guid? idempotencyKey)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return SubmitRawAsync(body.ToJsonString(), idempotencyKey);
+    }
+
+    /// <summary>Sends a submit body under a new idempotency key.</summary>
+    public Task<CcdAnswer> SubmitAsync(JsonObject body) => SubmitAsync(body, Guid.NewGuid());
+
+    /// <summary>Sends <paramref name="json"/> as a submit body, exactly as given, under <paramref name="idempotencyKey"/> (none when null).</summary>
+    public async Task<CcdAnswer> SubmitRawAsync(string json, Guid? idempotencyKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/ccd-persistence/cases")
         {
-            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add("Idempotency-Key", idempotencyKey.ToString());
+        if (idempotencyKey is { } key)
+        {
+            request.Headers.Add("Idempotency-Key", key.ToString());
+        }
+
         return await SendAsync(request);
+    }
+
+    /// <summary>A GET of <paramref name="path"/>, whatever the answer.</summary>
+    public async Task<CcdAnswer> GetAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        return await SendAsync(request);
+    }
+
+    /// <summary>A POST of <paramref name="json"/> to <paramref name="path"/>, whatever the answer.</summary>
+    public async Task<CcdAnswer> PostAsync(string path, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        return await SendAsync(request);
+    }
+
+    /// <summary>Sends <paramref name="request"/> as it is and reads the answer whole.</summary>
+    public async Task<CcdAnswer> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await CcdAnswer.ReadAsync(response, cancellationToken);
     }
 
     /// <summary>Sends <paramref name="copies"/> copies of one submit at once under one key, as CCD's retries after a timeout can.</summary>
@@ -67,14 +108,15 @@ public sealed class CcdDataStoreClient(HttpClient http, CcdCaseType caseType) : 
     }
 
     /// <summary>A supplementary-data update: <paramref name="updates"/> is <c>{"$set": {...}, "$inc": {...}}</c>.</summary>
-    public async Task<CcdAnswer> UpdateSupplementaryDataAsync(long reference, JsonObject updates)
+    public Task<CcdAnswer> UpdateSupplementaryDataAsync(long reference, JsonObject updates)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/ccd-persistence/cases/{reference}/supplementary-data")
-        {
-            Content = new StringContent(new JsonObject { ["supplementary_data_updates"] = updates.DeepClone() }.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
-        return await SendAsync(request);
+        ArgumentNullException.ThrowIfNull(updates);
+        return UpdateSupplementaryDataRawAsync(reference, new JsonObject { ["supplementary_data_updates"] = updates.DeepClone() }.ToJsonString());
     }
+
+    /// <summary>A supplementary-data update whose whole request body is <paramref name="json"/>, exactly as given.</summary>
+    public Task<CcdAnswer> UpdateSupplementaryDataRawAsync(long reference, string json) =>
+        PostAsync($"/ccd-persistence/cases/{reference}/supplementary-data", json);
 
     /// <summary>CCD's about-to-start callback for <paramref name="eventId"/> on <paramref name="caseDetails"/>.</summary>
     public Task<CcdAnswer> AboutToStartAsync(string eventId, JsonObject caseDetails, bool ignoreWarning = false) =>
@@ -88,10 +130,10 @@ public sealed class CcdDataStoreClient(HttpClient http, CcdCaseType caseType) : 
     public JsonObject CallbackCase(long reference, string state, JsonObject data) => new()
     {
         ["id"] = reference,
-        ["jurisdiction"] = caseType.Jurisdiction,
-        ["case_type_id"] = caseType.Id,
+        ["jurisdiction"] = CaseType.Jurisdiction,
+        ["case_type_id"] = CaseType.Id,
         ["state"] = state,
-        ["security_classification"] = caseType.SecurityClassification,
+        ["security_classification"] = CaseType.SecurityClassification,
         ["case_data"] = data.DeepClone(),
         ["data_classification"] = new JsonObject(),
     };
@@ -116,12 +158,6 @@ public sealed class CcdDataStoreClient(HttpClient http, CcdCaseType caseType) : 
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         return Expect(await SendAsync(request), HttpStatusCode.OK).Body!.AsArray();
-    }
-
-    private async Task<CcdAnswer> SendAsync(HttpRequestMessage request)
-    {
-        using var response = await http.SendAsync(request);
-        return new CcdAnswer(response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private static CcdAnswer Expect(CcdAnswer answer, HttpStatusCode status) =>

@@ -125,11 +125,6 @@ internal static class DrillSeed
         return (answer.Status, answer.Text);
     }
 
-    private static async Task SupplementaryAsync(HttpClient client, long reference, string json)
-    {
-        using var response = await client.PostAsync(
-            string.Create(CultureInfo.InvariantCulture, $"/ccd-persistence/cases/{reference}/supplementary-data"),
-            new StringContent(json, Encoding.UTF8, "application/json"), Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
+    private static async Task SupplementaryAsync(HttpClient client, long reference, string json) =>
+        Assert.Equal(HttpStatusCode.OK, (await new CcdDataStoreClient(client).UpdateSupplementaryDataRawAsync(reference, json)).Status);
 }

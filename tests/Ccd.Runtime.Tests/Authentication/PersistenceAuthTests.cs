@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Net;
 using System.Text.Json.Nodes;
 using Ccd.Testing;
@@ -27,7 +28,7 @@ public sealed class AuthTests(PostgresServer postgres)
         using var ccd = service.Ccd();
         var reference = Payloads.NewReference();
         await ccd.SubmitAsync(Payloads.Create(reference, TestService.BlobType, "create", new JsonObject()));
-        using var caller = new CcdApi(service.App.CreateClient(user, serviceToken));
+        using var caller = new CcdDataStoreClient(service.App.CreateClient(user, serviceToken));
 
         var replies = new[]
         {
@@ -35,7 +36,7 @@ public sealed class AuthTests(PostgresServer postgres)
             await caller.GetAsync($"/ccd-persistence/cases?case-refs={reference}"),
             await caller.GetAsync($"/ccd-persistence/cases/{reference}/history"),
             await caller.GetAsync($"/ccd-persistence/cases/{reference}/history/1"),
-            await caller.SupplementaryAsync(reference, """{"supplementary_data_updates":{"$set":{"a":1}}}"""),
+            await caller.UpdateSupplementaryDataRawAsync(reference, """{"supplementary_data_updates":{"$set":{"a":1}}}"""),
         };
 
         Assert.All(replies, reply => Assert.Equal(expected, reply.Status));
@@ -50,7 +51,7 @@ public sealed class AuthTests(PostgresServer postgres)
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "bearer " + TestTokens.User());
         var serviceToken = TestTokens.Service();
         client.DefaultRequestHeaders.TryAddWithoutValidation("ServiceAuthorization", [serviceToken, serviceToken]);
-        using var ccd = new CcdApi(client);
+        using var ccd = new CcdDataStoreClient(client);
 
         var reply = await ccd.SubmitAsync(Payloads.Create(Payloads.NewReference(), TestService.BlobType, "create", new JsonObject()));
 

@@ -115,7 +115,7 @@ public sealed class ImportOnCcdDataTests(PostgresServer postgres)
                          ["Ccd:CaseTypes:0:Id"] = "A58", ["Ccd:CaseTypes:0:Jurisdiction"] = "ADOPTION", ["Ccd:CaseTypes:0:Events:0:Id"] = "updateCase",
                      }))
         {
-            using var ccd = new CcdApi(app.CreateCcdClient());
+            using var ccd = new CcdDataStoreClient(app.CreateCcdClient());
             var read = (await ccd.ReadAsync(live))!;
             var data = read["case_details"]!["case_data"]!.AsObject().DeepClone().AsObject();
             data["afterSwitch"] = true;

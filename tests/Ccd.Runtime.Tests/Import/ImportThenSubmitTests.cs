@@ -63,7 +63,7 @@ public sealed class ImportThenSubmitTests(PostgresServer postgres)
             ConfigureServices = builder => builder.AddCcdRuntime(),
             ConfigureApp = web => web.MapCcdPersistence(),
         }, fixture.TargetConnection, CaseTypes());
-        using var ccd = new CcdApi(app.CreateCcdClient());
+        using var ccd = new CcdDataStoreClient(app.CreateCcdClient());
         var read = (await ccd.ReadAsync(reference))!;
         var revision = read["revision"]!.GetValue<int>();
         var details = read["case_details"]!.AsObject();

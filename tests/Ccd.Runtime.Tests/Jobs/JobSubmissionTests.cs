@@ -47,7 +47,7 @@ public sealed class JobSubmissionTests(PostgresServer postgres)
             services.AddSingleton(sent);
         });
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
-        using var ccd = new CcdApi(app.CreateCcdClient());
+        using var ccd = new CcdDataStoreClient(app.CreateCcdClient());
         var reference = Payloads.NewReference();
         var key = Guid.NewGuid();
         var create = Payloads.Create(reference, CaseType, "create", new JsonObject { ["title"] = "T", ["behaviour"] = "job" });

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Net;
 using System.Text.Json.Nodes;
 using Ccd.Runtime.CentralCcd;
@@ -85,7 +86,7 @@ internal sealed class RetentionWorld : IAsyncDisposable
         policies ?? [],
         options ?? new RetentionOptions(),
         App.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RetentionRun>>(),
-        App.Services.GetRequiredService<CcdDataStoreClient>(),
+        App.Services.GetRequiredService<Ccd.Runtime.CentralCcd.CcdDataStoreClient>(),
         App.Services.GetRequiredService<IOptions<CentralCcdOptions>>().Value.Problem());
 
     public Task<RetentionReport> RunAsync(IEnumerable<ICaseRetentionPolicy>? policies = null, bool dryRun = false) =>
@@ -105,7 +106,7 @@ internal sealed class RetentionWorld : IAsyncDisposable
         var body = Payloads.Create(reference, CaseType, "create", data, state);
         body["internal_case_id"] = pointer.Id;
         body["resolved_ttl"] = ttl?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        using var ccd = new CcdApi(App.CreateCcdClient());
+        using var ccd = new Ccd.Runtime.Testing.CcdDataStoreClient(App.CreateCcdClient());
         var reply = await ccd.SubmitAsync(body);
         Assert.Equal(HttpStatusCode.Created, reply.Status);
         return reference;

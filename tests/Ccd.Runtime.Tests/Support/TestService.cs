@@ -92,7 +92,7 @@ internal sealed class TestService : IAsyncDisposable
     }
 
     /// <summary>A client calling as CCD does, for <paramref name="userId"/>.</summary>
-    public CcdApi Ccd(string userId = "user-1", string firstName = "Ada", string lastName = "Lovelace") =>
+    public CcdDataStoreClient Ccd(string userId = "user-1", string firstName = "Ada", string lastName = "Lovelace") =>
         new(App.CreateCcdClient(userId, firstName: firstName, lastName: lastName));
 
     public async Task<long> CountAsync(string sql, long? reference = null)

@@ -37,11 +37,11 @@ public sealed partial class SubmitTelemetryTests(PostgresServer postgres)
         var spans = new ConcurrentQueue<Activity>();
         await using var app = await TestServiceApp.StartAsync(Host, await postgres.CreateDatabaseAsync(), TestService.BlobTypeConfiguration(),
             services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new Collector(spans))));
-        using var ccd = new CcdApi(app.CreateCcdClient());
+        using var ccd = new CcdDataStoreClient(app.CreateCcdClient());
         // The caller's W3C trace context: the submit joins this trace, which tells its spans from those of other
         // tests running at the same time (listeners are process-wide).
         var trace = ActivityTraceId.CreateRandom();
-        ccd.Client.DefaultRequestHeaders.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
+        ccd.Http.DefaultRequestHeaders.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
 
         var created = await ccd.SubmitAsync(Payloads.Create(Payloads.NewReference(), TestService.BlobType, "create", new JsonObject { ["note"] = "traced" }));
         Assert.Equal(HttpStatusCode.Created, created.Status);
@@ -74,7 +74,7 @@ public sealed partial class SubmitTelemetryTests(PostgresServer postgres)
             ["Ccd:Telemetry:PrometheusEnabled"] = "true",
         };
         await using var app = await TestServiceApp.StartAsync(Host, await postgres.CreateDatabaseAsync(), settings);
-        using var ccd = new CcdApi(app.CreateCcdClient());
+        using var ccd = new CcdDataStoreClient(app.CreateCcdClient());
         using var scraper = app.CreateClient();
         var reference = Payloads.NewReference();
         var key = Guid.NewGuid();

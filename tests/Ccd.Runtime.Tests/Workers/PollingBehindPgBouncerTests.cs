@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -60,7 +61,7 @@ public sealed class PollingBehindPgBouncerTests(PostgresServer postgres, AmqpBro
         Assert.Null(app.Services.GetRequiredService<ListenDataSource>().DataSource);
         Assert.Equal(_bouncer.Port, new NpgsqlConnectionStringBuilder(app.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString).Port);
 
-        using var ccd = new CcdApi(app.CreateCcdClient());
+        using var ccd = new CcdDataStoreClient(app.CreateCcdClient());
         var references = new List<long>();
         for (var i = 0; i < Cases; i++)
         {

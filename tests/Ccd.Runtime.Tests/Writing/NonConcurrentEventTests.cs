@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Net;
 using System.Text.Json.Nodes;
 using Ccd.Testing;
@@ -43,7 +44,7 @@ public sealed class NonConcurrentEventTests(PostgresServer postgres)
         using var ccd = service.Ccd();
         var reference = Payloads.NewReference();
         await ccd.SubmitAsync(Payloads.Create(reference, TestService.TypedType, "create", new JsonObject { ["title"] = "a" }));
-        await ccd.SupplementaryAsync(reference, """{"supplementary_data_updates":{"$inc":{"n":1}}}""");
+        await ccd.UpdateSupplementaryDataRawAsync(reference, """{"supplementary_data_updates":{"$inc":{"n":1}}}""");
 
         var shout = Payloads.Update(reference, TestService.TypedType, "shout", new JsonObject { ["title"] = "x" }, version: 1, mergeRevision: 2);
         shout["start_revision"] = 1;

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Net;
 using System.Text.Json.Nodes;
 using Ccd.Testing;
@@ -26,7 +27,7 @@ public sealed class RequestValidationTests(PostgresServer postgres)
         Assert.Equal("event_details.case_type", await FieldAsync(ccd.SubmitAsync(unknownType)));
         Assert.Equal("event_details.event_id", await FieldAsync(ccd.SubmitAsync(unknownEvent)));
         Assert.Equal("case_details.state", await FieldAsync(ccd.SubmitAsync(unknownState)));
-        Assert.Equal("Idempotency-Key", await FieldAsync(ccd.SubmitAsync(good, key: null)));
+        Assert.Equal("Idempotency-Key", await FieldAsync(ccd.SubmitAsync(good, idempotencyKey: null)));
         Assert.Equal("case_details", await FieldAsync(ccd.SubmitRawAsync("{\"case_details\": 1}", Guid.NewGuid())));
         Assert.Equal(0, await service.CountAsync("SELECT count(*) FROM ccd.case_data"));
     }
@@ -49,7 +50,7 @@ public sealed class RequestValidationTests(PostgresServer postgres)
         Assert.Equal(HttpStatusCode.Created, accepted.Status);
     }
 
-    private static async Task<string?> FieldAsync(Task<Reply> pending)
+    private static async Task<string?> FieldAsync(Task<CcdAnswer> pending)
     {
         var reply = await pending;
         Assert.Equal(HttpStatusCode.BadRequest, reply.Status);

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Net;
 using System.Text.Json.Nodes;
 using Ccd.Runtime.Authentication;
@@ -114,8 +115,8 @@ public sealed class ServiceEventTests(PostgresServer postgres)
         Assert.Equal(0, await TestSchema.CountNotesAsync(service.DataSource));
         Assert.Equal(1, await service.CountAsync("SELECT count(*) FROM ccd.case_event"));
         Assert.Null(await ccd.ReadAsync(created.Reference));
-        Assert.Equal("[]", System.Text.Encoding.UTF8.GetString((await ccd.GetAsync($"/ccd-persistence/cases/{created.Reference}/history")).Bytes));
-        Assert.Equal(HttpStatusCode.NotFound, (await ccd.SupplementaryAsync(created.Reference, """{"supplementary_data_updates":{"$set":{"a":1}}}""")).Status);
+        Assert.Equal("[]", (await ccd.GetAsync($"/ccd-persistence/cases/{created.Reference}/history")).Text);
+        Assert.Equal(HttpStatusCode.NotFound, (await ccd.UpdateSupplementaryDataRawAsync(created.Reference, """{"supplementary_data_updates":{"$set":{"a":1}}}""")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await ccd.SubmitAsync(Payloads.Update(created.Reference, TestService.TypedType, "plain", new JsonObject(), 1))).Status);
         await Assert.ThrowsAsync<Problems.ProblemException>(() => submitter.SubmitAsync(TestService.TypedType, "edit", created.Reference, Officer,
             _ => Task.FromResult(ServiceEventOutcome.Ok()), TestContext.Current.CancellationToken));

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Net;
 using System.Text.Json.Nodes;
 using Ccd.Testing;
@@ -125,7 +126,7 @@ public sealed class StaleEventTests(PostgresServer postgres)
         var reference = Payloads.NewReference();
         var first = new JsonObject { ["a"] = 1, ["TTL"] = Ttl("2030-01-31") };
         await ccd.SubmitAsync(Submit.Create(reference, TestService.BlobType, "create", first, "2030-01-31"));
-        await ccd.SupplementaryAsync(reference, """{"supplementary_data_updates":{"$inc":{"n":1}}}"""); // revision 2, version 1
+        await ccd.UpdateSupplementaryDataRawAsync(reference, """{"supplementary_data_updates":{"$inc":{"n":1}}}"""); // revision 2, version 1
 
         var stale = Submit.Update(reference, TestService.BlobType, "update", first, "Open", With(first, "TTL", Ttl("2028-01-31")), "Open", "PUBLIC", "2028-01-31", version: 1, mergeRevision: 1);
         var reply = await ccd.SubmitAsync(stale);
@@ -146,7 +147,7 @@ public sealed class StaleEventTests(PostgresServer postgres)
         return (string?)await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
     }
 
-    private static async Task AssertStoredAsync(TestService service, CcdApi ccd, long reference, string state, string classification, string resolvedTtl, Action<JsonObject> data)
+    private static async Task AssertStoredAsync(TestService service, CcdDataStoreClient ccd, long reference, string state, string classification, string resolvedTtl, Action<JsonObject> data)
     {
         var read = (await ccd.ReadAsync(reference))!["case_details"]!;
         Assert.Equal(state, read["state"]!.GetValue<string>());

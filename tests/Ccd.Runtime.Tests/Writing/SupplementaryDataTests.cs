@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Net;
 using System.Text.Json.Nodes;
 using Ccd.Testing;
@@ -9,7 +10,7 @@ namespace Ccd.Runtime.Tests.Writing;
 
 public sealed class SupplementaryDataTests(PostgresServer postgres)
 {
-    private static async Task<long> CaseAsync(CcdApi ccd, JsonObject? supplementary = null)
+    private static async Task<long> CaseAsync(CcdDataStoreClient ccd, JsonObject? supplementary = null)
     {
         var reference = Payloads.NewReference();
         var reply = await ccd.SubmitAsync(Payloads.Create(reference, TestService.BlobType, "create", new JsonObject(), supplementary: supplementary));
@@ -24,7 +25,7 @@ public sealed class SupplementaryDataTests(PostgresServer postgres)
         using var ccd = service.Ccd();
         var reference = await CaseAsync(ccd, new JsonObject { ["counts"] = new JsonObject { ["b"] = 5 }, ["keep"] = "me" });
 
-        var reply = await ccd.SupplementaryAsync(reference,
+        var reply = await ccd.UpdateSupplementaryDataRawAsync(reference,
             """{"supplementary_data_updates":{"$set":{"orgs.a.name":"Org A","keep":"changed"},"$inc":{"counts.b":-4,"counts.fresh":2}}}""");
 
         Assert.Equal(HttpStatusCode.OK, reply.Status);
@@ -47,7 +48,7 @@ public sealed class SupplementaryDataTests(PostgresServer postgres)
         var reference = await CaseAsync(ccd);
 
         var replies = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ =>
-            ccd.SupplementaryAsync(reference, """{"supplementary_data_updates":{"$inc":{"orgs_assigned_users.org1":1}}}""")));
+            ccd.UpdateSupplementaryDataRawAsync(reference, """{"supplementary_data_updates":{"$inc":{"orgs_assigned_users.org1":1}}}""")));
 
         Assert.All(replies, reply => Assert.Equal(HttpStatusCode.OK, reply.Status));
         var read = (await ccd.ReadAsync(reference))!;
@@ -72,7 +73,7 @@ public sealed class SupplementaryDataTests(PostgresServer postgres)
         using var ccd = service.Ccd();
         var reference = await CaseAsync(ccd, new JsonObject { ["text"] = "plain" });
 
-        var reply = await ccd.SupplementaryAsync(reference, body);
+        var reply = await ccd.UpdateSupplementaryDataRawAsync(reference, body);
 
         Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
         Assert.Equal("application/problem+json", reply.ContentType);
@@ -87,7 +88,7 @@ public sealed class SupplementaryDataTests(PostgresServer postgres)
         await using var service = await TestService.StartAsync(postgres);
         using var ccd = service.Ccd();
 
-        var reply = await ccd.SupplementaryAsync(Payloads.NewReference(), """{"supplementary_data_updates":{"$set":{"a":1}}}""");
+        var reply = await ccd.UpdateSupplementaryDataRawAsync(Payloads.NewReference(), """{"supplementary_data_updates":{"$set":{"a":1}}}""");
 
         Assert.Equal(HttpStatusCode.NotFound, reply.Status);
     }

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Net;
 using System.Text.Json.Nodes;
 using Ccd.Testing;
@@ -9,7 +10,7 @@ namespace Ccd.Runtime.Tests.Writing;
 
 public sealed class VersionTests(PostgresServer postgres)
 {
-    private static async Task<(long Reference, TestService Service, CcdApi Ccd)> CaseAtVersion2Async(PostgresServer postgres)
+    private static async Task<(long Reference, TestService Service, CcdDataStoreClient Ccd)> CaseAtVersion2Async(PostgresServer postgres)
     {
         var service = await TestService.StartAsync(postgres);
         var ccd = service.Ccd();
@@ -88,7 +89,7 @@ public sealed class VersionTests(PostgresServer postgres)
         var ttl = Payloads.Update(reference, TestService.BlobType, "update", new JsonObject { ["note"] = "b" }, 3, state: "Closed", mergeRevision: 4);
         ttl["resolved_ttl"] = "2033-01-31";
         await SubmitAsync(ttl); // TTL changes
-        var supplementary = await ccd.SupplementaryAsync(reference, """{"supplementary_data_updates":{"$set":{"a":1}}}""");
+        var supplementary = await ccd.UpdateSupplementaryDataRawAsync(reference, """{"supplementary_data_updates":{"$set":{"a":1}}}""");
         Assert.Equal(HttpStatusCode.OK, supplementary.Status);
         await SubmitAsync(Payloads.Update(reference, TestService.BlobType, "update", new JsonObject { ["note"] = "b" }, 4, state: "Closed", mergeRevision: 6)); // TTL cleared
 

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -40,7 +41,7 @@ public sealed class WriteBudgetTests(PostgresServer postgres)
         await using var holder = await HoldLockAsync(service, reference);
 
         var clock = Stopwatch.StartNew();
-        var reply = await ccd.SupplementaryAsync(reference, """{"supplementary_data_updates":{"$inc":{"n":1}}}""");
+        var reply = await ccd.UpdateSupplementaryDataRawAsync(reference, """{"supplementary_data_updates":{"$inc":{"n":1}}}""");
         clock.Stop();
 
         AssertOverBudget(reply, clock.Elapsed);
@@ -48,7 +49,7 @@ public sealed class WriteBudgetTests(PostgresServer postgres)
         Assert.Equal(1, await service.CountAsync("SELECT revision FROM ccd.case_data WHERE reference = @r", reference));
     }
 
-    private async Task<(TestService Service, CcdApi Ccd, long Reference)> CaseWithBudgetAsync()
+    private async Task<(TestService Service, CcdDataStoreClient Ccd, long Reference)> CaseWithBudgetAsync()
     {
         var service = await TestService.StartAsync(postgres, Budget());
         var ccd = service.Ccd();
@@ -59,7 +60,7 @@ public sealed class WriteBudgetTests(PostgresServer postgres)
 
     private static Dictionary<string, string?> Budget() => new() { ["Ccd:Submission:TimeoutSeconds"] = BudgetSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
-    private static void AssertOverBudget(Reply reply, TimeSpan elapsed)
+    private static void AssertOverBudget(CcdAnswer reply, TimeSpan elapsed)
     {
         Assert.Equal(HttpStatusCode.ServiceUnavailable, reply.Status);
         Assert.Equal("urn:ccd:problem:submit-timeout", reply.Json["type"]!.GetValue<string>());

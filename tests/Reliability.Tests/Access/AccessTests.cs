@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -128,5 +129,5 @@ public sealed class AccessTests(PostgresServer postgres)
             Headers = [new("Idempotency-Key", key.ToString())],
         };
 
-    private static Task<Reply> Send(HttpClient client, RawRequest request) => request.SendAsync(client, TestContext.Current.CancellationToken);
+    private static Task<CcdAnswer> Send(HttpClient client, RawRequest request) => request.SendAsync(client, TestContext.Current.CancellationToken);
 }

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Net;
 using Ccd.Testing;
 using Reliability.Tests.Support;
@@ -248,7 +249,7 @@ public sealed class AdoptionAccessTests(PostgresServer postgres)
     }
 
     /// <summary>Fails if the answer carries anything of <paramref name="seeded"/>: its id, reference, names or document.</summary>
-    private static void AssertHides(SeededCase seeded, Reply reply)
+    private static void AssertHides(SeededCase seeded, CcdAnswer reply)
     {
         foreach (var marker in new[] { seeded.Id, seeded.Reference, seeded.Secret, seeded.Document })
         {
@@ -256,5 +257,5 @@ public sealed class AdoptionAccessTests(PostgresServer postgres)
         }
     }
 
-    private static Task<Reply> Send(HttpClient client, RawRequest request) => request.SendAsync(client, TestContext.Current.CancellationToken);
+    private static Task<CcdAnswer> Send(HttpClient client, RawRequest request) => request.SendAsync(client, TestContext.Current.CancellationToken);
 }

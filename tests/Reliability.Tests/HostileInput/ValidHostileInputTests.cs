@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -112,7 +113,7 @@ public sealed class ValidHostileInputTests(PostgresServer postgres, ValidHostile
     private static string At(JsonNode node, string[] segments) =>
         segments.Aggregate(node, (current, segment) => current[segment]!).GetValue<string>();
 
-    private static Task<Reply> Send(HttpClient client, RawRequest request) => request.SendAsync(client, TestContext.Current.CancellationToken);
+    private static Task<CcdAnswer> Send(HttpClient client, RawRequest request) => request.SendAsync(client, TestContext.Current.CancellationToken);
 }
 
 /// <summary>The service and database of the valid half: each case writes only its own new case.</summary>

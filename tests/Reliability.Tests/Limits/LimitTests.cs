@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -31,7 +32,7 @@ public sealed class LimitTests(PostgresServer postgres)
         var reference = Refs.Valid(80_003);
         var key = Guid.NewGuid();
 
-        Reply blocked;
+        CcdAnswer blocked;
         await using (await HoldCaseLockAsync(service.DataSource, reference))
         {
             blocked = await Timed(() => Submit(reference, "x", key).SendAsync(client, TestContext.Current.CancellationToken));
@@ -53,7 +54,7 @@ public sealed class LimitTests(PostgresServer postgres)
         using var client = service.CreateClient();
         var reference = Refs.Valid(80_004);
 
-        Reply blocked;
+        CcdAnswer blocked;
         await using (await HoldCaseLockAsync(service.DataSource, reference))
         {
             blocked = await Timed(() => Submit(reference, "x").SendAsync(client, TestContext.Current.CancellationToken));
@@ -78,8 +79,8 @@ public sealed class LimitTests(PostgresServer postgres)
         var second = Refs.Valid(80_006);
         var other = Refs.Valid(80_007);
 
-        Reply starved;
-        Task<Reply> slowFirst, slowSecond;
+        CcdAnswer starved;
+        Task<CcdAnswer> slowFirst, slowSecond;
         await using (await HoldCaseLockAsync(service.DataSource, first))
         await using (await HoldCaseLockAsync(service.DataSource, second))
         {
@@ -98,7 +99,7 @@ public sealed class LimitTests(PostgresServer postgres)
     }
 
     /// <summary>Reads until the pool is exhausted; every read must answer (200 or 503) before the ceiling, none may hang.</summary>
-    private static async Task<Reply> FirstUnavailableReadAsync(HttpClient client, long reference)
+    private static async Task<CcdAnswer> FirstUnavailableReadAsync(HttpClient client, long reference)
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
@@ -114,7 +115,7 @@ public sealed class LimitTests(PostgresServer postgres)
         throw new TimeoutException("The pool never ran out while two submits held their connections.");
     }
 
-    private static void AssertUnavailable(Reply reply)
+    private static void AssertUnavailable(CcdAnswer reply)
     {
         Assert.True(reply.Status == HttpStatusCode.ServiceUnavailable, reply.ToString());
         Assert.Equal("application/problem+json", reply.ContentType);
@@ -122,7 +123,7 @@ public sealed class LimitTests(PostgresServer postgres)
     }
 
     /// <summary>Sends and checks the answer came before the liveness ceiling (a hang fails here, not in CI's timeout).</summary>
-    private static async Task<Reply> Timed(Func<Task<Reply>> send)
+    private static async Task<CcdAnswer> Timed(Func<Task<CcdAnswer>> send)
     {
         var clock = Stopwatch.StartNew();
         var reply = await send();

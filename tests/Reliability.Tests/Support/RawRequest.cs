@@ -1,3 +1,4 @@
+using Ccd.Runtime.Testing;
 using System.Net.Http.Headers;
 using Ccd.Testing;
 
@@ -15,7 +16,7 @@ internal sealed record RawRequest(string Method, string Path, byte[]? Body = nul
     /// <summary>Send the body without a Content-Length (chunked), so the server cannot refuse it up front.</summary>
     public bool Chunked { get; init; }
 
-    public async Task<Reply> SendAsync(HttpClient client, CancellationToken cancellationToken)
+    public async Task<CcdAnswer> SendAsync(HttpClient client, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(new HttpMethod(Method), Path);
         if (Body is not null)
@@ -50,7 +51,7 @@ internal sealed record RawRequest(string Method, string Path, byte[]? Body = nul
         }
 
         using var response = await client.SendAsync(message, cancellationToken);
-        return await Reply.ReadAsync(response, cancellationToken);
+        return await CcdAnswer.ReadAsync(response, cancellationToken);
     }
 
     private static readonly string DefaultUserToken = TestTokens.User("hostile-user", firstName: "Hos", lastName: "Tile");
