@@ -1,6 +1,5 @@
-using Ccd.Runtime.Configuration;
-using Ccd.Runtime.Hosting;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Adoption.Service.Hearings;
 
@@ -12,15 +11,16 @@ internal sealed class HearingOptions
     /// <summary>Days of notice a hearing normally needs; a sooner date is a warning the user may accept.</summary>
     public int MinimumNoticeDays { get; set; } = 7;
 
-    /// <summary>Reads and checks the section; a bad value stops start-up with a message naming the key.</summary>
-    public static HearingOptions Read(IConfiguration configuration)
+    /// <summary>
+    /// Binds the section and checks it when the application runs (the runtime's options pattern): a bad value stops
+    /// start-up, or a command, with one line naming the key. <see cref="HearingOptions"/> resolves to the checked value.
+    /// </summary>
+    public static void Register(IServiceCollection services)
     {
-        var options = configuration.GetSection(SectionName).Get<HearingOptions>() ?? new HearingOptions();
-        if (options.MinimumNoticeDays is < 0 or > 365)
-        {
-            throw new CcdStartupException($"{SectionName}:MinimumNoticeDays must be between 0 and 365 (it is {options.MinimumNoticeDays}).");
-        }
-
-        return options;
+        services.AddOptions<HearingOptions>()
+            .BindConfiguration(SectionName)
+            .Validate(options => options.MinimumNoticeDays is >= 0 and <= 365, $"{SectionName}:MinimumNoticeDays must be between 0 and 365.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<HearingOptions>>().Value);
     }
 }

@@ -34,7 +34,7 @@ public static class AdoptionHost
         var services = ccd.Services;
         services.AddSingleton<AdoptionWritePath>();
         services.AddSingleton<ICaseRetentionPolicy, A58RetentionPolicy>();
-        services.AddSingleton(HearingOptions.Read(ccd.Configuration));
+        HearingOptions.Register(services);
         services.AddSingleton<HearingDateRule>();
         services.AddSingleton<INotificationSender, TableNotificationSender>();
         services.AddApiDocument();

@@ -1,3 +1,5 @@
+using Ccd.Runtime.Configuration;
+
 namespace Ccd.Runtime.CentralCcd;
 
 /// <summary>
@@ -49,6 +51,16 @@ internal sealed class CentralCcdOptions
     public int Retries { get; set; } = 2;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(DataStoreUrl);
+
+    /// <summary>The section's rule, checked at start: once <see cref="DataStoreUrl"/> is set, the client must be able to run.</summary>
+    public static void Check(CentralCcdOptions options, OptionsRules rules)
+    {
+        if (options.Enabled)
+        {
+            var problem = options.Problem();
+            rules.Require(problem is null, $"{problem}.");
+        }
+    }
 
     /// <summary>The full key of the first setting that is missing or invalid and why, or null when the client can run.</summary>
     public string? Problem()

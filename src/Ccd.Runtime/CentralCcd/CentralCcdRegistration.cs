@@ -1,3 +1,4 @@
+using Ccd.Runtime.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
@@ -10,8 +11,7 @@ internal static class CentralCcdRegistration
 {
     public static void AddCentralCcd(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<CentralCcdOptions>().Bind(configuration.GetSection(CentralCcdOptions.SectionName));
-        var options = configuration.GetSection(CentralCcdOptions.SectionName).Get<CentralCcdOptions>() ?? new CentralCcdOptions();
+        var options = services.AddCcdOptions<CentralCcdOptions>(configuration, CentralCcdOptions.SectionName, CentralCcdOptions.Check);
         services.AddSingleton<IdamSystemUser>();
         services.AddSingleton<S2sServiceToken>();
         services.AddSingleton<CcdDataStoreClient>();

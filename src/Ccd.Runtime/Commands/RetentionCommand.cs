@@ -24,7 +24,7 @@ internal static class RetentionCommand
         run.Options.Add(dryRun);
         run.SetAction((parseResult, cancellationToken) => context.RunAsync(parseResult, async (app, token) =>
         {
-            var options = RetentionOptions.Read(app.Configuration);
+            var options = app.Services.GetRequiredService<IOptions<RetentionOptions>>().Value;
             var ccdOptions = app.Services.GetRequiredService<IOptions<CentralCcdOptions>>().Value;
             await app.Services.GetRequiredService<DatabaseStartup>().EnsureReadyAsync(token);
             var runner = new RetentionRun(

@@ -163,6 +163,7 @@ public static class CcdRuntimeExtensions
         yield return () => services.AddCcdJobs(builder.Configuration);
         yield return () => services.AddCcdPublishing(builder.Configuration);
         yield return () => CentralCcd.CentralCcdRegistration.AddCentralCcd(services, builder.Configuration);
+        yield return () => services.AddCcdOptions<Retention.RetentionOptions>(builder.Configuration, Retention.RetentionOptions.SectionName, Retention.RetentionOptions.Check);
     }
 
     private static void RegisterDatabase(WebApplicationBuilder builder, AppEnvironment environment, CcdOptions options)

@@ -1,6 +1,4 @@
 using Ccd.Runtime.Configuration;
-using Ccd.Runtime.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace Ccd.Runtime.Jobs;
 
@@ -38,17 +36,15 @@ internal sealed class JobOptions
     public TimeSpan DelayAfter(int attempt) =>
         Workers.Backoff.After(attempt, TimeSpan.FromSeconds(BaseDelaySeconds), TimeSpan.FromSeconds(MaxDelaySeconds));
 
-    /// <summary>Reads and checks the section; a bad value stops start-up with a message naming the key.</summary>
-    public static JobOptions Read(IConfiguration configuration)
+    /// <summary>The section's rules, checked at start; each failure names its key.</summary>
+    public static void Check(JobOptions options, OptionsRules rules)
     {
-        var options = configuration.GetSection(SectionName).Get<JobOptions>() ?? new JobOptions();
-        OptionsRules.Require(options.MaxAttempts is >= 1 and <= 1000, $"{SectionName}:MaxAttempts must be between 1 and 1000.");
-        OptionsRules.Require(options.BaseDelaySeconds is >= 1 and <= 86400, $"{SectionName}:BaseDelaySeconds must be between 1 and 86400.");
-        OptionsRules.Require(options.MaxDelaySeconds >= options.BaseDelaySeconds && options.MaxDelaySeconds <= 7 * 86400,
+        rules.Require(options.MaxAttempts is >= 1 and <= 1000, $"{SectionName}:MaxAttempts must be between 1 and 1000.");
+        rules.Require(options.BaseDelaySeconds is >= 1 and <= 86400, $"{SectionName}:BaseDelaySeconds must be between 1 and 86400.");
+        rules.Require(options.MaxDelaySeconds >= options.BaseDelaySeconds && options.MaxDelaySeconds <= 7 * 86400,
             $"{SectionName}:MaxDelaySeconds must be at least BaseDelaySeconds and at most 604800.");
-        OptionsRules.Require(options.LeaseSeconds is >= 5 and <= 86400, $"{SectionName}:LeaseSeconds must be between 5 and 86400.");
-        OptionsRules.Require(options.PollSeconds is >= 1 and <= 3600, $"{SectionName}:PollSeconds must be between 1 and 3600.");
-        OptionsRules.Require(options.BatchSize is >= 1 and <= 1000, $"{SectionName}:BatchSize must be between 1 and 1000.");
-        return options;
+        rules.Require(options.LeaseSeconds is >= 5 and <= 86400, $"{SectionName}:LeaseSeconds must be between 5 and 86400.");
+        rules.Require(options.PollSeconds is >= 1 and <= 3600, $"{SectionName}:PollSeconds must be between 1 and 3600.");
+        rules.Require(options.BatchSize is >= 1 and <= 1000, $"{SectionName}:BatchSize must be between 1 and 1000.");
     }
 }

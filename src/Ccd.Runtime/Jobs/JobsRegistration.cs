@@ -1,3 +1,4 @@
+using Ccd.Runtime.Configuration;
 using Microsoft.Extensions.Configuration;
 using Ccd.Runtime.Workers;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,9 +10,8 @@ internal static class JobsRegistration
 {
     public static IServiceCollection AddCcdJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = JobOptions.Read(configuration);
+        var options = services.AddCcdOptions<JobOptions>(configuration, JobOptions.SectionName, JobOptions.Check);
         services.AddCcdWorkers(configuration);
-        services.AddSingleton(options);
         services.AddSingleton<JobMetrics>();
         services.AddSingleton<JobWorker>();
         if (options.Enabled)

@@ -18,7 +18,6 @@ internal static class PublishingRegistration
     /// <c>Ccd:Publishing:Namespace</c>). Needs an <c>NpgsqlDataSource</c> for the database holding the <c>ccd</c> schema.
     /// Calling it more than once registers nothing more.
     /// </summary>
-    /// <exception cref="CcdStartupException">The section is invalid; the message names the key.</exception>
     public static IServiceCollection AddCcdPublishing(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -28,11 +27,9 @@ internal static class PublishingRegistration
             return services;
         }
 
-        var options = configuration.GetSection(PublishingOptions.SectionName).Get<PublishingOptions>() ?? new PublishingOptions();
-        Validate(options);
+        var options = services.AddCcdOptions<PublishingOptions>(configuration, PublishingOptions.SectionName, Check);
         services.TryAddSingleton(TimeProvider.System);
         services.AddCcdWorkers(configuration);
-        services.AddSingleton(options);
         services.AddSingleton<OutboxStatus>();
         services.AddSingleton<OutboxRetention>();
         services.AddSingleton<PublishingMetrics>();
@@ -50,14 +47,14 @@ internal static class PublishingRegistration
         return services;
     }
 
-    private static void Validate(PublishingOptions options)
+    private static void Check(PublishingOptions options, OptionsRules rules)
     {
-        OptionsRules.Require(options.BatchSize is >= 1 and <= 10_000, "Ccd:Publishing:BatchSize must be between 1 and 10000.");
-        OptionsRules.Require(options.ParkAfterFailures is >= 1 and <= 1000, "Ccd:Publishing:ParkAfterFailures must be between 1 and 1000.");
-        OptionsRules.Require(options.RetentionDays >= 1, "Ccd:Publishing:RetentionDays must be at least 1.");
-        OptionsRules.Require(options.PollInterval > TimeSpan.Zero, "Ccd:Publishing:PollInterval must be positive (for example 00:00:01).");
-        OptionsRules.Require(options.SendTimeout >= TimeSpan.FromSeconds(1), "Ccd:Publishing:SendTimeout must be at least 1 second.");
-        OptionsRules.Require(options.RetentionSweepInterval > TimeSpan.Zero, "Ccd:Publishing:RetentionSweepInterval must be positive.");
-        OptionsRules.Require(options.StatusRefreshInterval > TimeSpan.Zero, "Ccd:Publishing:StatusRefreshInterval must be positive.");
+        rules.Require(options.BatchSize is >= 1 and <= 10_000, "Ccd:Publishing:BatchSize must be between 1 and 10000.");
+        rules.Require(options.ParkAfterFailures is >= 1 and <= 1000, "Ccd:Publishing:ParkAfterFailures must be between 1 and 1000.");
+        rules.Require(options.RetentionDays >= 1, "Ccd:Publishing:RetentionDays must be at least 1.");
+        rules.Require(options.PollInterval > TimeSpan.Zero, "Ccd:Publishing:PollInterval must be positive (for example 00:00:01).");
+        rules.Require(options.SendTimeout >= TimeSpan.FromSeconds(1), "Ccd:Publishing:SendTimeout must be at least 1 second.");
+        rules.Require(options.RetentionSweepInterval > TimeSpan.Zero, "Ccd:Publishing:RetentionSweepInterval must be positive.");
+        rules.Require(options.StatusRefreshInterval > TimeSpan.Zero, "Ccd:Publishing:StatusRefreshInterval must be positive.");
     }
 }

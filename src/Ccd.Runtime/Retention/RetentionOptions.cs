@@ -1,6 +1,5 @@
 using System.Globalization;
 using Ccd.Runtime.Configuration;
-using Microsoft.Extensions.Configuration;
 
 namespace Ccd.Runtime.Retention;
 
@@ -21,40 +20,19 @@ internal sealed class RetentionOptions
     /// </summary>
     public string[] LocalOnlyCaseTypes { get; set; } = [];
 
-    /// <summary>Reads and checks the section; a value that cannot be used stops the run with one line naming its key.</summary>
-    public static RetentionOptions Read(IConfiguration configuration)
+    /// <summary>The section's rules, checked at start (and so before <c>retention run</c>); each failure names its key.</summary>
+    public static void Check(RetentionOptions options, OptionsRules rules)
     {
-        var section = configuration.GetSection(SectionName);
-        RetentionOptions options;
-        try
-        {
-            options = section.Get<RetentionOptions>() ?? new RetentionOptions();
-        }
-        catch (InvalidOperationException exception)
-        {
-            // The binder names the key ("... at 'Ccd:Retention:MinimumCandidates' to type 'System.Int32'").
-            throw new CcdStartupException($"{SectionName} is invalid: {exception.Message}");
-        }
-
         var c = CultureInfo.InvariantCulture;
-        if (!(options.MaximumShare is > 0 and <= 1))
-        {
-            throw new CcdStartupException(string.Create(c, $"{SectionName}:{nameof(MaximumShare)} must be a share above 0 and at most 1 (0.05 is 5%), not {options.MaximumShare}"));
-        }
-
-        if (options.MinimumCandidates < 1)
-        {
-            throw new CcdStartupException(string.Create(c, $"{SectionName}:{nameof(MinimumCandidates)} must be at least 1, not {options.MinimumCandidates}"));
-        }
-
+        rules.Require(
+            options.MaximumShare is > 0 and <= 1,
+            string.Create(c, $"{SectionName}:{nameof(MaximumShare)} must be a share above 0 and at most 1 (0.05 is 5%), not {options.MaximumShare}"));
+        rules.Require(options.MinimumCandidates >= 1, string.Create(c, $"{SectionName}:{nameof(MinimumCandidates)} must be at least 1, not {options.MinimumCandidates}"));
         for (var i = 0; i < options.LocalOnlyCaseTypes.Length; i++)
         {
-            if (string.IsNullOrWhiteSpace(options.LocalOnlyCaseTypes[i]))
-            {
-                throw new CcdStartupException(string.Create(c, $"{SectionName}:{nameof(LocalOnlyCaseTypes)}:{i} is empty: name a case type"));
-            }
+            rules.Require(
+                !string.IsNullOrWhiteSpace(options.LocalOnlyCaseTypes[i]),
+                string.Create(c, $"{SectionName}:{nameof(LocalOnlyCaseTypes)}:{i} is empty: name a case type"));
         }
-
-        return options;
     }
 }

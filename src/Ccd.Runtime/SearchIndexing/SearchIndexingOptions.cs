@@ -58,29 +58,35 @@ internal sealed class SearchIndexingOptions
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Url);
 
-    public void Validate()
+    /// <summary>The section's rules, checked at start; each failure names its key.</summary>
+    public static void Check(SearchIndexingOptions options, OptionsRules rules)
     {
-        OptionsRules.Require(
+        options.Check(rules);
+    }
+
+    private void Check(OptionsRules rules)
+    {
+        rules.Require(
             !Enabled || (Uri.TryCreate(Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"),
             $"{SectionName}:Url is '{Telemetry.LogRedaction.Url(Url)}', which is not an absolute http(s) URL.");
-        OptionsRules.Require(Username is null || Password is not null, $"{SectionName}:Username is set without {SectionName}:Password.");
-        OptionsRules.Require(
+        rules.Require(Username is null || Password is not null, $"{SectionName}:Username is set without {SectionName}:Password.");
+        rules.Require(
             CertificateAuthorityPath is null || File.Exists(CertificateAuthorityPath),
             $"{SectionName}:CertificateAuthorityPath names '{CertificateAuthorityPath}', which does not exist.");
 
-        OptionsRules.InRange(BatchSize, 1, 10_000, $"{SectionName}:{nameof(BatchSize)}");
-        OptionsRules.InRange(Concurrency, 1, 64, $"{SectionName}:{nameof(Concurrency)}");
-        OptionsRules.InRange(LeaseSeconds, 1, 3600, $"{SectionName}:{nameof(LeaseSeconds)}");
-        OptionsRules.InRange(PollSeconds, 1, 86_400, $"{SectionName}:{nameof(PollSeconds)}");
-        OptionsRules.InRange(BackoffBaseMilliseconds, 1, 3_600_000, $"{SectionName}:{nameof(BackoffBaseMilliseconds)}");
-        OptionsRules.InRange(BackoffMaxSeconds, 1, 86_400, $"{SectionName}:{nameof(BackoffMaxSeconds)}");
-        OptionsRules.InRange(RequestTimeoutSeconds, 1, 3600, $"{SectionName}:{nameof(RequestTimeoutSeconds)}");
-        OptionsRules.InRange(TransportRetries, 0, 10, $"{SectionName}:{nameof(TransportRetries)}");
-        OptionsRules.InRange(DegradedAfterSeconds, 1, 604_800, $"{SectionName}:{nameof(DegradedAfterSeconds)}");
-        OptionsRules.InRange(QueueSampleSeconds, 1, 3600, $"{SectionName}:{nameof(QueueSampleSeconds)}");
-        OptionsRules.InRange(ReindexDelaySeconds, 0, 604_800, $"{SectionName}:{nameof(ReindexDelaySeconds)}");
+        rules.InRange(BatchSize, 1, 10_000, $"{SectionName}:{nameof(BatchSize)}");
+        rules.InRange(Concurrency, 1, 64, $"{SectionName}:{nameof(Concurrency)}");
+        rules.InRange(LeaseSeconds, 1, 3600, $"{SectionName}:{nameof(LeaseSeconds)}");
+        rules.InRange(PollSeconds, 1, 86_400, $"{SectionName}:{nameof(PollSeconds)}");
+        rules.InRange(BackoffBaseMilliseconds, 1, 3_600_000, $"{SectionName}:{nameof(BackoffBaseMilliseconds)}");
+        rules.InRange(BackoffMaxSeconds, 1, 86_400, $"{SectionName}:{nameof(BackoffMaxSeconds)}");
+        rules.InRange(RequestTimeoutSeconds, 1, 3600, $"{SectionName}:{nameof(RequestTimeoutSeconds)}");
+        rules.InRange(TransportRetries, 0, 10, $"{SectionName}:{nameof(TransportRetries)}");
+        rules.InRange(DegradedAfterSeconds, 1, 604_800, $"{SectionName}:{nameof(DegradedAfterSeconds)}");
+        rules.InRange(QueueSampleSeconds, 1, 3600, $"{SectionName}:{nameof(QueueSampleSeconds)}");
+        rules.InRange(ReindexDelaySeconds, 0, 604_800, $"{SectionName}:{nameof(ReindexDelaySeconds)}");
         // A request outliving its lease could complete work another indexer has already taken.
-        OptionsRules.Require(
+        rules.Require(
             RequestTimeoutSeconds < LeaseSeconds,
             $"{SectionName}:RequestTimeoutSeconds ({RequestTimeoutSeconds}) must be below {SectionName}:LeaseSeconds ({LeaseSeconds}).");
     }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Workers;
 using Microsoft.Extensions.Configuration;
@@ -16,10 +17,7 @@ internal static class SearchIndexingRegistration
 {
     public static void AddSearchIndexing(IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(SearchIndexingOptions.SectionName);
-        var options = section.Get<SearchIndexingOptions>() ?? new SearchIndexingOptions();
-        options.Validate();
-        services.AddOptions<SearchIndexingOptions>().Bind(section);
+        var options = services.AddCcdOptions<SearchIndexingOptions>(configuration, SearchIndexingOptions.SectionName, SearchIndexingOptions.Check);
         services.AddCcdWorkers(configuration);
         services.AddSingleton<SearchIndexingMetrics>();
         services.AddHostedService<QueueSampler>();

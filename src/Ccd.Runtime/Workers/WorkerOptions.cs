@@ -1,6 +1,5 @@
 using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace Ccd.Runtime.Workers;
 
@@ -32,19 +31,16 @@ internal sealed class WorkerOptions
 
     public TimeSpan DegradedWindow => TimeSpan.FromSeconds(DegradedWindowSeconds);
 
-    /// <summary>Reads and checks the section; a bad value stops start-up with a message naming the key.</summary>
-    public static WorkerOptions Read(IConfiguration configuration)
+    /// <summary>The section's rules, checked at start; each failure names its key.</summary>
+    public static void Check(WorkerOptions options, OptionsRules rules)
     {
-        var options = configuration.GetSection(SectionName).Get<WorkerOptions>() ?? new WorkerOptions();
-        OptionsRules.InRange(options.FirstRestartPauseMilliseconds, 1, 3_600_000, $"{SectionName}:{nameof(FirstRestartPauseMilliseconds)}");
-        OptionsRules.InRange(options.MaxRestartPauseSeconds, 1, 86_400, $"{SectionName}:{nameof(MaxRestartPauseSeconds)}");
-        OptionsRules.InRange(options.StableAfterSeconds, 1, 86_400, $"{SectionName}:{nameof(StableAfterSeconds)}");
-        OptionsRules.InRange(options.DegradedRestarts, 1, 1000, $"{SectionName}:{nameof(DegradedRestarts)}");
-        OptionsRules.InRange(options.DegradedWindowSeconds, 1, 86_400, $"{SectionName}:{nameof(DegradedWindowSeconds)}");
-        OptionsRules.Require(
+        rules.InRange(options.FirstRestartPauseMilliseconds, 1, 3_600_000, $"{SectionName}:{nameof(FirstRestartPauseMilliseconds)}");
+        rules.InRange(options.MaxRestartPauseSeconds, 1, 86_400, $"{SectionName}:{nameof(MaxRestartPauseSeconds)}");
+        rules.InRange(options.StableAfterSeconds, 1, 86_400, $"{SectionName}:{nameof(StableAfterSeconds)}");
+        rules.InRange(options.DegradedRestarts, 1, 1000, $"{SectionName}:{nameof(DegradedRestarts)}");
+        rules.InRange(options.DegradedWindowSeconds, 1, 86_400, $"{SectionName}:{nameof(DegradedWindowSeconds)}");
+        rules.Require(
             options.MaxRestartPause >= options.FirstRestartPause,
             $"{SectionName}:MaxRestartPauseSeconds must be at least {SectionName}:FirstRestartPauseMilliseconds.");
-
-        return options;
     }
 }

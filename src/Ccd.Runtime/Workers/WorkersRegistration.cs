@@ -1,3 +1,4 @@
+using Ccd.Runtime.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +16,7 @@ internal static class WorkersRegistration
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(WorkerOptions.Read(configuration));
+        services.AddCcdOptions<WorkerOptions>(configuration, WorkerOptions.SectionName, WorkerOptions.Check);
         services.AddSingleton<WorkerSupervisor>();
         services.AddHealthChecks().AddCheck<WorkersHealthCheck>("background-loops", tags: ["ready"]);
         return services;

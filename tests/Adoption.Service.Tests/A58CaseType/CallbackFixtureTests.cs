@@ -101,7 +101,7 @@ public sealed class CallbackFixtureTests(PostgresServer postgres)
     [Fact]
     public async Task a_minimum_notice_out_of_range_stops_start_up_naming_the_key()
     {
-        var refused = await Assert.ThrowsAsync<CcdStartupException>(() =>
+        var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
             AdoptionApp.StartAsync(postgres, configuration: new Dictionary<string, string?> { ["Adoption:Hearings:MinimumNoticeDays"] = "-1" }));
 
         Assert.Contains("Adoption:Hearings:MinimumNoticeDays", refused.Message, StringComparison.Ordinal);

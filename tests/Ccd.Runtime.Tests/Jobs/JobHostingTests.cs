@@ -81,8 +81,12 @@ public sealed class JobHostingTests(PostgresServer postgres)
         builder.Configuration["Ccd:Auth:SigningKey"] = TestTokens.SigningKey;
         builder.Configuration["Ccd:Jobs:MaxDelaySeconds"] = "1";
 
-        var refusal = Assert.Throws<CcdStartupException>(() => builder.AddCcdRuntime());
-        Assert.StartsWith("Ccd:Jobs:MaxDelaySeconds must be at least BaseDelaySeconds", refusal.Message, StringComparison.Ordinal);
+        builder.AddCcdRuntime(); // registering never throws: the options are checked when the application runs
+        using var app = builder.Build();
+
+        var refusal = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate());
+        Assert.StartsWith("Ccd:Jobs:MaxDelaySeconds must be at least BaseDelaySeconds", Assert.Single(refusal.Failures), StringComparison.Ordinal);
     }
 
     private static async Task EnqueueAsync(NpgsqlDataSource dataSource, TimeProvider clock, string key, bool commit)

@@ -33,7 +33,7 @@ public sealed class PublishingRegistrationTests(PostgresServer postgres)
     {
         var connectionString = await postgres.CreateDatabaseAsync();
 
-        var refusal = await Assert.ThrowsAsync<CcdStartupException>(async () => await TestServiceApp.StartAsync(
+        var refusal = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(async () => await TestServiceApp.StartAsync(
             RuntimeOnly, connectionString, new Dictionary<string, string?> { ["Ccd:Publishing:Enabled"] = "true", ["Ccd:Publishing:BatchSize"] = "0" }));
 
         Assert.Contains("Ccd:Publishing:BatchSize", refusal.Message, StringComparison.Ordinal);

@@ -240,12 +240,18 @@ public sealed class RetentionWithCcdTests(PostgresServer postgres)
     [Fact]
     public async Task without_a_complete_ccd_client_configuration_a_run_over_case_types_in_ccd_stops_naming_the_key()
     {
-        await using var world = await RetentionWorld.StartAsync(postgres, new Dictionary<string, string?> { ["Ccd:CentralCcd:IdamUrl"] = "" });
+        // Half a client (a data store but no IdAM) stops start-up itself, naming the key.
+        var incomplete = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => RetentionWorld.StartAsync(postgres, new Dictionary<string, string?> { ["Ccd:CentralCcd:IdamUrl"] = "" }));
+        Assert.Equal("Ccd:CentralCcd:IdamUrl is not set.", Assert.Single(incomplete.Failures));
+
+        // No client at all: the service runs, and a run over case types in CCD stops naming the key.
+        await using var world = await RetentionWorld.StartAsync(postgres, new Dictionary<string, string?> { ["Ccd:CentralCcd:DataStoreUrl"] = "" });
         await world.CreateCaseAsync();
 
         var stopped = await Assert.ThrowsAsync<CcdStartupException>(() => world.RunAsync());
 
-        Assert.StartsWith("Ccd:CentralCcd:IdamUrl is not set", stopped.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Ccd:CentralCcd:DataStoreUrl is not set", stopped.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', stopped.Message);
         Assert.Empty(world.Ccd.DataStore.Requests);
 
