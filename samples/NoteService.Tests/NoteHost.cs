@@ -56,7 +56,7 @@ public sealed class SuggestTitle : ICallbackHandler
 {
     public Task<CallbackResponse> HandleAsync(CallbackRequest request, CancellationToken cancellationToken)
     {
-        var data = request.CaseDetails.Data.DeepClone().AsObject();
+        var data = request.Data.DeepClone().AsObject();
         data["title"] ??= $"Note by {request.User.Id}";
         return Task.FromResult(CallbackResponse.WithData(data));
     }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Ccd.Runtime.Testing;
-using Ccd.Runtime.Wire;
 using Xunit;
 
 [assembly: AssemblyFixture(typeof(NoteService.Tests.Database))]
@@ -30,7 +29,7 @@ public sealed class NoteTests(Database database)
     {
         await using var host = await StartAsync();
         using var ccd = host.DataStore(Notes, "writer-1");
-        var reference = CaseReference.Mint();
+        var reference = CcdEventBodies.NewReference();
         var key = Guid.NewGuid();
 
         var first = await ccd.CreateAsync(reference, "create", "Draft", new JsonObject { ["title"] = "Groceries" }, new CcdSubmitOptions { IdempotencyKey = key });
@@ -50,7 +49,7 @@ public sealed class NoteTests(Database database)
     {
         await using var host = await StartAsync();
         using var ccd = host.DataStore(Notes, "writer-1");
-        var reference = CaseReference.Mint();
+        var reference = CcdEventBodies.NewReference();
         var body = CcdEventBodies.Create(Notes, reference, "create", "Draft", new JsonObject { ["title"] = "Race" });
 
         var answers = await ccd.SubmitConcurrentlyAsync(body, Guid.NewGuid(), copies: 10);
@@ -67,7 +66,7 @@ public sealed class NoteTests(Database database)
     {
         await using var host = await StartAsync();
         using var ccd = host.DataStore(Notes, "writer-1");
-        var reference = CaseReference.Mint();
+        var reference = CcdEventBodies.NewReference();
         CcdExpect.SubmitAccepted(await ccd.CreateAsync(reference, "create", "Draft", new JsonObject { ["title"] = "Plan" }), Notes, reference);
         var version = (await ccd.ReadAsync(reference))!["case_details"]!["version"]!.GetValue<int>();
 
@@ -84,7 +83,7 @@ public sealed class NoteTests(Database database)
     {
         await using var host = await StartAsync();
         using var ccd = host.DataStore(Notes, "writer-1");
-        var reference = CaseReference.Mint();
+        var reference = CcdEventBodies.NewReference();
 
         var (status, body) = await ccd.CreateAsync(reference, "create", "Draft", new JsonObject { ["body"] = "no title" });
 
@@ -99,7 +98,7 @@ public sealed class NoteTests(Database database)
         await using var host = await StartAsync();
         using var ccd = host.DataStore(Notes, "writer-7");
 
-        var (status, body) = await ccd.AboutToStartAsync("create", ccd.CallbackCase(CaseReference.Mint(), "Draft", []));
+        var (status, body) = await ccd.AboutToStartAsync("create", ccd.CallbackCase(CcdEventBodies.NewReference(), "Draft", []));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Note by writer-7", body!["data"]!["title"]!.GetValue<string>());

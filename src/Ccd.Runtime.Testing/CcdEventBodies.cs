@@ -8,6 +8,9 @@ public static class CcdEventBodies
 {
     private static long _internalId = 900_000;
 
+    /// <summary>A new random case reference as CCD mints them: 16 digits, the last a Luhn check digit.</summary>
+    public static long NewReference() => Ccd.Runtime.Wire.CaseReference.Mint();
+
     /// <summary>A create: no case before, no revisions, the reference CCD generated, CCD's internal pointer id.</summary>
     public static JsonObject Create(CcdCaseType caseType, long reference, string eventId, string state, JsonObject data, CcdSubmitOptions? options = null)
     {

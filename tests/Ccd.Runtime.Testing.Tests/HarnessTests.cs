@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Ccd.Runtime.Wire;
 using Ccd.Testing.FakeElasticsearch;
 using Xunit;
 
@@ -18,7 +17,7 @@ public sealed class HarnessTests(HarnessFixture fixture)
         using var ccd = host.DataStore(Blob, "officer-1");
         using var anonymous = host.CreateClient();
 
-        var reference = CaseReference.Mint();
+        var reference = CcdEventBodies.NewReference();
         var created = await ccd.CreateAsync(reference, "create", "Open", new JsonObject { ["note"] = "hello" });
         using var refused = await anonymous.GetAsync(new Uri($"/ccd-persistence/cases?case-refs={reference}", UriKind.Relative), TestContext.Current.CancellationToken);
 
@@ -35,7 +34,7 @@ public sealed class HarnessTests(HarnessFixture fixture)
         configuration["Ccd:Elasticsearch:Url"] = elasticsearch.Url.ToString();
         await using var host = await CcdTestHost.StartAsync(HarnessFixture.Service, await fixture.Database.CreateDatabaseAsync(), configuration);
         using var ccd = host.DataStore(Blob);
-        var references = Enumerable.Range(0, 3).Select(_ => CaseReference.Mint()).ToList();
+        var references = Enumerable.Range(0, 3).Select(_ => CcdEventBodies.NewReference()).ToList();
         foreach (var reference in references)
         {
             CcdExpect.SubmitAccepted(await ccd.CreateAsync(reference, "create", "Open", new JsonObject { ["note"] = "indexed" }), Blob, reference);
@@ -56,7 +55,7 @@ public sealed class HarnessTests(HarnessFixture fixture)
         configuration["Ccd:Publishing:Entity"] = fixture.Broker.NextQueue();
         await using var host = await CcdTestHost.StartAsync(HarnessFixture.Service, await fixture.Database.CreateDatabaseAsync(), configuration);
         using var ccd = host.DataStore(Blob);
-        var reference = CaseReference.Mint();
+        var reference = CcdEventBodies.NewReference();
         CcdExpect.SubmitAccepted(await ccd.CreateAsync(reference, "create", "Open", new JsonObject { ["note"] = "published" }), Blob, reference);
 
         await host.WaitForOutboxDrainedAsync();
@@ -71,7 +70,7 @@ public sealed class HarnessTests(HarnessFixture fixture)
         // No Elasticsearch configured: the queue keeps the case.
         await using var host = await CcdTestHost.StartAsync(HarnessFixture.Service, await fixture.Database.CreateDatabaseAsync(), HarnessFixture.BlobConfiguration());
         using var ccd = host.DataStore(Blob);
-        await ccd.CreateAsync(CaseReference.Mint(), "create", "Open", new JsonObject { ["note"] = "stays queued" });
+        await ccd.CreateAsync(CcdEventBodies.NewReference(), "create", "Open", new JsonObject { ["note"] = "stays queued" });
 
         var timeout = await Assert.ThrowsAsync<TimeoutException>(() => host.WaitForSearchQueueDrainedAsync(TimeSpan.FromMilliseconds(200)));
 

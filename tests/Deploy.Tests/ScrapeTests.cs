@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Adoption.Service.Hosting;
 using Ccd.Runtime.Testing;
-using Ccd.Runtime.Wire;
 using Ccd.Testing;
 using Ccd.Testing.FakeElasticsearch;
 using Xunit;
@@ -50,8 +49,8 @@ public sealed class ScrapeTests(ScrapeTests.Servers servers) : IClassFixture<Scr
         using var client = new HttpClient { BaseAddress = service.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.User("officer-1"));
         client.DefaultRequestHeaders.Add("ServiceAuthorization", TestTokens.Service());
-        var kept = CaseReference.Mint();
-        var refused = CaseReference.Mint();
+        var kept = CcdEventBodies.NewReference();
+        var refused = CcdEventBodies.NewReference();
         var key = Guid.NewGuid();
 
         // What makes each counter appear: submits (latency), a replay, a conflict, a loop restart, an indexed and a dead-lettered document, a sent message.

@@ -15,7 +15,7 @@ internal sealed class ChangeStatusHandler(HearingDateRule hearingDates) : ISubmi
     public Task<SubmitResult<AdoptionState>> SubmitAsync(SubmitContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken) =>
         CcdEventRunner.RunAsync(context, async write =>
         {
-            var target = Target(context.Event.EventId);
+            var target = Target(context.EventId.Value);
             var id = await CaseLookup.IdAsync(write);
             // CCD's listHearing page makes the date mandatory and its mid-event callback checks it, but the submit is
             // what stores it: check again here, since nothing guarantees the callback ran on what is submitted.

@@ -15,7 +15,7 @@ internal sealed class HearingDetailsCallback(HearingDateRule rule, TimeProvider 
 
     public Task<CallbackResponse> HandleAsync(CallbackRequest request, CancellationToken cancellationToken)
     {
-        var value = request.CaseDetails.Data[HearingDateRule.Field];
+        var value = request.Data[HearingDateRule.Field];
         // A non-string (a number, an object) is as unusable as a malformed string: let the rule name the field.
         var text = value is not null && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value?.ToJsonString();
         var check = rule.Check(text, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));

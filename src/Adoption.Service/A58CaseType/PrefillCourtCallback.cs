@@ -19,7 +19,7 @@ internal sealed class PrefillCourtCallback(NpgsqlDataSource dataSource) : ICallb
 
     public async Task<CallbackResponse> HandleAsync(CallbackRequest request, CancellationToken cancellationToken)
     {
-        var data = request.CaseDetails.Data;
+        var data = request.Data;
         var present = data[Field] is { } value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Trim().Length > 0;
         var courts = Caller.From(request.User).Courts;
         if (present || courts.Count != 1 || !await IsKnownAsync(courts[0], cancellationToken))

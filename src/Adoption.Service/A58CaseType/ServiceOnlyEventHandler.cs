@@ -12,6 +12,6 @@ internal sealed class ServiceOnlyEventHandler : ISubmitHandler<AdoptionCase, Ado
     public Task<SubmitResult<AdoptionState>> SubmitAsync(SubmitContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken) =>
         Task.FromResult(new SubmitResult<AdoptionState>
         {
-            Errors = [$"'{context.Event.EventId}' is recorded by the adoption service's own API (/api), not submitted through CCD."],
+            Errors = [$"'{context.EventId}' is recorded by the adoption service's own API (/api), not submitted through CCD."],
         });
 }

@@ -29,7 +29,7 @@ internal sealed record Caller(CcdUser User, IReadOnlySet<string> Roles, IReadOnl
     public static async ValueTask<Caller?> BindAsync(HttpContext context, ParameterInfo parameter)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var user = await context.RequestServices.GetRequiredService<ICcdUserResolver>().ResolveAsync(context, context.RequestAborted);
+        var user = await context.GetCcdUserAsync(context.RequestAborted);
         // Refused before anything runs: a write would fail on its audit row (a 500), and a read would act for an
         // identity this service could never record.
         return user.Id.Length > MaxUserIdLength

@@ -55,7 +55,7 @@ internal sealed class AdoptionWriteContext(EventContext context, Caller caller, 
         var result = await body(this);
         if (!Unchanged && _audit.Count == 0)
         {
-            throw new InvalidOperationException($"The {context.Event.EventId} write changed case {Reference} but recorded no audit row.");
+            throw new InvalidOperationException($"The {context.EventId} write changed case {Reference} but recorded no audit row.");
         }
 
         foreach (var entry in _audit)

@@ -13,17 +13,18 @@ internal sealed class AdoptionWritePath(ICcdEventSubmitter submitter)
 {
     public async Task<T> RunAsync<T>(AdoptionWrite write, Func<AdoptionWriteContext, Task<T>> body, CancellationToken cancellationToken)
     {
-        T result = default!;
-        var outcome = await submitter.SubmitAsync(A58.CaseTypeId, write.EventId, write.Reference, write.Caller.User, async context =>
+        var request = new ServiceEventRequest(A58.CaseTypeId, write.EventId, write.Reference) { Actor = write.Caller.User };
+        var (outcome, result) = await submitter.SubmitAsync(request, async (context, token) =>
         {
-            var adoption = new AdoptionWriteContext(context, write.Caller, cancellationToken);
-            result = await adoption.RunAsync(body);
-            return new ServiceEventOutcome { State = adoption.NewState?.ToString(), RemoveCase = adoption.RemoveCase, Unchanged = adoption.Unchanged };
+            var adoption = new AdoptionWriteContext(context, write.Caller, token);
+            var value = await adoption.RunAsync(body);
+            var state = adoption.NewState is { } newState ? StateId.Of(newState) : (StateId?)null;
+            return (new ServiceEventOutcome { State = state, RemoveCase = adoption.RemoveCase, Unchanged = adoption.Unchanged }, value);
         }, cancellationToken);
 
         // The body refuses by throwing a problem, never with errors, so a refused outcome is a broken invariant.
         return outcome.Committed
-            ? result
+            ? result!
             : throw new InvalidOperationException($"The {write.EventId} event was refused: {string.Join("; ", outcome.Errors.Concat(outcome.Warnings))}");
     }
 

@@ -1,8 +1,13 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ccd.Runtime.Authentication;
 
-/// <summary>Names of the runtime's authentication schemes and authorisation policies, and helpers to require them.</summary>
+/// <summary>
+/// Names of the runtime's authentication schemes and authorisation policies, helpers to require them, and the
+/// authenticated user of a request.
+/// </summary>
 public static class CcdAuthentication
 {
     /// <summary>Requires a verified user token (<c>Authorization: Bearer</c>) <em>and</em> a verified service token
@@ -30,4 +35,16 @@ public static class CcdAuthentication
     public static TBuilder RequireCcdPersistenceCaller<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(PersistencePolicy);
+
+    /// <summary>
+    /// The authenticated user of <paramref name="context"/>, resolved once per request, on an endpoint that requires
+    /// <see cref="UserPolicy"/> or <see cref="PersistencePolicy"/>.
+    /// </summary>
+    /// <exception cref="Problems.ProblemException">401 when the request carries no verified user token; 503 when the
+    /// identity provider's userinfo endpoint is needed for the names and does not answer.</exception>
+    public static ValueTask<CcdUser> GetCcdUserAsync(this HttpContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.RequestServices.GetRequiredService<ICcdUserResolver>().ResolveAsync(context, cancellationToken);
+    }
 }

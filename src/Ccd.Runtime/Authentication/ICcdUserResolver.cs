@@ -2,9 +2,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace Ccd.Runtime.Authentication;
 
-/// <summary>Resolves the authenticated user of a request. Use it on endpoints that require
-/// <see cref="CcdAuthentication.PersistencePolicy"/> or <see cref="CcdAuthentication.UserPolicy"/>.</summary>
-public interface ICcdUserResolver
+/// <summary>Resolves the authenticated user of a request (services call <see cref="CcdAuthentication.GetCcdUserAsync"/>).</summary>
+internal interface ICcdUserResolver
 {
     /// <summary>The user of <paramref name="context"/>, resolved once per request.</summary>
     /// <exception cref="Problems.ProblemException">401 when the request carries no verified user token; 503 when the

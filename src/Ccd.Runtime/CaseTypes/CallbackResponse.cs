@@ -15,7 +15,7 @@ public sealed class CallbackResponse
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>A state to move to, if any.</summary>
-    public string? State { get; init; }
+    public StateId? State { get; init; }
 
     /// <summary>A security classification to set (<c>PUBLIC</c>, <c>PRIVATE</c>, <c>RESTRICTED</c>), if any.</summary>
     public string? SecurityClassification { get; init; }

@@ -17,7 +17,11 @@ public abstract class EventContext
     {
         Reference = core.Reference;
         IsCreate = core.IsCreate;
-        Event = core.Event;
+        CaseTypeId = new CaseTypeId(core.Event.CaseTypeId);
+        EventId = new EventId(core.Event.EventId);
+        EventName = core.Event.EventName;
+        Summary = core.Event.Summary;
+        Description = core.Event.Description;
         User = core.User;
         OnBehalfOf = core.OnBehalfOf;
         Connection = core.Connection;
@@ -32,8 +36,20 @@ public abstract class EventContext
     /// <summary>True when the event creates the case.</summary>
     public bool IsCreate { get; }
 
-    /// <summary>The event being submitted.</summary>
-    public CcdEventDetails Event { get; }
+    /// <summary>The case type of the case.</summary>
+    public CaseTypeId CaseTypeId { get; }
+
+    /// <summary>The event being submitted, such as <c>submitApplication</c>.</summary>
+    public EventId EventId { get; }
+
+    /// <summary>The event's display name (as CCD sent it, or as declared).</summary>
+    public string EventName { get; }
+
+    /// <summary>The summary the user typed for the history, if any (null for a service event).</summary>
+    public string? Summary { get; }
+
+    /// <summary>The description the user typed for the history, if any (null for a service event).</summary>
+    public string? Description { get; }
 
     /// <summary>
     /// The authenticated caller (or the system identity for a job's event), whose authority the event runs under:
@@ -45,7 +61,8 @@ public abstract class EventContext
     /// The user the caller acts for, when CCD submits by proxy (<c>event_details.proxied_by</c>) or a service event
     /// names one; null otherwise. History records this user as the event's user and <see cref="User"/> as <c>proxied_by</c>.
     /// </summary>
-    public EventUser? OnBehalfOf { get; }
+    /// <remarks>Only its id and names are known (its roles and courts are empty).</remarks>
+    public CcdUser? OnBehalfOf { get; }
 
     /// <summary>The event's open connection.</summary>
     public NpgsqlConnection Connection { get; }
@@ -82,7 +99,7 @@ internal sealed record EventContextCore(
     bool IsCreate,
     CcdEventDetails Event,
     CcdUser User,
-    EventUser? OnBehalfOf,
+    CcdUser? OnBehalfOf,
     NpgsqlConnection Connection,
     NpgsqlTransaction Transaction,
     DateTime Now,

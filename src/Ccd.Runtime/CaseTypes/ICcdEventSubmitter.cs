@@ -1,5 +1,3 @@
-using Ccd.Runtime.Authentication;
-
 namespace Ccd.Runtime.CaseTypes;
 
 /// <summary>
@@ -10,31 +8,18 @@ namespace Ccd.Runtime.CaseTypes;
 public interface ICcdEventSubmitter
 {
     /// <summary>
-    /// Runs the event <paramref name="eventId"/> of <paramref name="caseTypeId"/> on case <paramref name="reference"/>,
-    /// or creates a case when it is null (the runtime mints a random unique 16-digit reference; the case has no CCD
-    /// internal id until CCD submits an event for it). When <paramref name="body"/> returns errors or warnings, or
-    /// throws, everything rolls back.
+    /// Runs the event <paramref name="request"/> describes on its case, or creates a case when its reference is null
+    /// (the runtime mints a random unique 16-digit reference; the case has no CCD internal id until CCD submits an
+    /// event for it), as its actor (or the configured system identity) and for its on-behalf-of user. The body gets
+    /// the context and <paramref name="cancellationToken"/>. When it returns errors or warnings, or throws, everything
+    /// rolls back. A replay under the request's idempotency key returns the first result with
+    /// <see cref="ServiceEventResult.Replayed"/> set, without running <paramref name="body"/>.
     /// </summary>
-    /// <exception cref="Problems.ProblemException">404 when <paramref name="reference"/> names no case (or a removed one).</exception>
-    /// <exception cref="InvalidOperationException">The case type or event is not declared.</exception>
-    Task<ServiceEventResult> SubmitAsync(
-        CaseTypeId caseTypeId,
-        EventId eventId,
-        long? reference,
-        CcdUser user,
-        Func<ServiceEventContext, Task<ServiceEventOutcome>> body,
-        CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Runs the event <paramref name="request"/> describes, as the overload above does, with its idempotency key,
-    /// acting user (or the configured system identity) and on-behalf-of user. A replay under the key returns the first
-    /// result with <see cref="ServiceEventResult.Replayed"/> set, without running <paramref name="body"/>.
-    /// </summary>
-    /// <exception cref="Problems.ProblemException">404 for an unknown case; 409 at the revision ceiling; 422 when the key was used for another request.</exception>
+    /// <exception cref="Problems.ProblemException">404 for an unknown (or removed) case; 409 at the revision ceiling; 422 when the key was used for another request.</exception>
     /// <exception cref="InvalidOperationException">The case type or event is not declared, or no actor is given and no system identity is configured.</exception>
     Task<ServiceEventResult> SubmitAsync(
         ServiceEventRequest request,
-        Func<ServiceEventContext, Task<ServiceEventOutcome>> body,
+        Func<ServiceEventContext, CancellationToken, Task<ServiceEventOutcome>> body,
         CancellationToken cancellationToken);
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace Ccd.Runtime.CaseTypes;
 /// <summary>What the body of a service event gets: the event context and the case as stored before it.</summary>
 public sealed class ServiceEventContext : EventContext
 {
-    internal ServiceEventContext(EventContextCore core, string? state, JsonObject? data)
+    internal ServiceEventContext(EventContextCore core, StateId? state, JsonObject? data)
         : base(core)
     {
         State = state;
@@ -13,7 +13,7 @@ public sealed class ServiceEventContext : EventContext
     }
 
     /// <summary>The case's state before the event; null on create.</summary>
-    public string? State { get; }
+    public StateId? State { get; }
 
     /// <summary>The stored blob before the event; null on create.</summary>
     public JsonObject? Data { get; }
@@ -23,7 +23,7 @@ public sealed class ServiceEventContext : EventContext
 public sealed class ServiceEventOutcome : EventResult
 {
     /// <summary>The state after the event; null keeps the current state. Required on create.</summary>
-    public string? State { get; init; }
+    public StateId? State { get; init; }
 
     /// <summary>A new stored blob; null keeps the stored one (an empty object on create).</summary>
     public JsonObject? Data { get; init; }
@@ -42,7 +42,7 @@ public sealed class ServiceEventOutcome : EventResult
     public bool Unchanged { get; init; }
 
     /// <summary>Success with nothing overridden.</summary>
-    public static ServiceEventOutcome Ok(string? state = null) => new() { State = state };
+    public static ServiceEventOutcome Ok(StateId? state = null) => new() { State = state };
 
     /// <summary>Refuses the event with <paramref name="errors"/>; nothing is written.</summary>
     public static ServiceEventOutcome Fail(params string[] errors) => new() { Errors = errors };
@@ -57,7 +57,7 @@ public sealed class ServiceEventOutcome : EventResult
 /// <param name="Errors">The body's errors when refused.</param>
 /// <param name="Warnings">The body's warnings when refused.</param>
 public sealed record ServiceEventResult(
-    bool Committed, long Reference, int Revision, int Version, string? State, IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings)
+    bool Committed, long Reference, int Revision, int Version, StateId? State, IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings)
 {
     /// <summary>True when an earlier event under the same idempotency key is returned; nothing was run or written.</summary>
     public bool Replayed { get; init; }

@@ -3,7 +3,7 @@ using Ccd.Runtime.Authentication;
 namespace Ccd.Runtime.CaseTypes;
 
 /// <summary>
-/// One of the service's own events (see <see cref="ICcdEventSubmitter.SubmitAsync(ServiceEventRequest, Func{ServiceEventContext, Task{ServiceEventOutcome}}, CancellationToken)"/>):
+/// One of the service's own events (see <see cref="ICcdEventSubmitter.SubmitAsync(ServiceEventRequest, Func{ServiceEventContext, CancellationToken, Task{ServiceEventOutcome}}, CancellationToken)"/>):
 /// which event on which case, who does it, for whom, and the key that makes a retry safe.
 /// </summary>
 /// <param name="CaseTypeId">The case type, such as <c>A58</c>.</param>
@@ -17,8 +17,11 @@ public sealed record ServiceEventRequest(CaseTypeId CaseTypeId, EventId EventId,
     /// </summary>
     public CcdUser? Actor { get; init; }
 
-    /// <summary>The user the caller acts for, if any. History then names this user, with the actor as <c>proxied_by</c>, as CCD does.</summary>
-    public EventUser? OnBehalfOf { get; init; }
+    /// <summary>
+    /// The user the caller acts for, if any. History then names this user, with the actor as <c>proxied_by</c>, as
+    /// CCD does; only the id and names are used.
+    /// </summary>
+    public CcdUser? OnBehalfOf { get; init; }
 
     /// <summary>
     /// Makes the event idempotent: a repeat with the same key returns the first outcome and writes nothing, even when
@@ -32,9 +35,3 @@ public sealed record ServiceEventRequest(CaseTypeId CaseTypeId, EventId EventId,
     /// </summary>
     public string? Fingerprint { get; init; }
 }
-
-/// <summary>A person named in history: the IdAM user id and names.</summary>
-/// <param name="Id">The IdAM user id (at most 64 characters).</param>
-/// <param name="FirstName">The forename.</param>
-/// <param name="LastName">The surname.</param>
-public sealed record EventUser(string Id, string FirstName, string LastName);

@@ -68,10 +68,14 @@ internal static class CallbackEndpoints
         var user = await users.ResolveAsync(context, cancellationToken);
         var request = new CallbackRequest
         {
-            EventId = body.EventId ?? "",
+            EventId = new EventId(body.EventId ?? ""),
             PageId = pageId,
-            CaseDetails = body.CaseDetails.ToCase(),
-            CaseDetailsBefore = body.CaseDetailsBefore?.ToCase(),
+            Reference = body.CaseDetails.Id,
+            Jurisdiction = body.CaseDetails.Jurisdiction ?? "",
+            CaseTypeId = new CaseTypeId(body.CaseDetails.CaseTypeId ?? ""),
+            State = body.CaseDetails.State is { } state ? new StateId(state) : (StateId?)null,
+            Data = body.CaseDetails.CaseData ?? [],
+            DataBefore = body.CaseDetailsBefore?.CaseData,
             IgnoreWarning = body.IgnoreWarning,
             User = user,
         };
@@ -90,14 +94,14 @@ internal static class CallbackEndpoints
 
     private static Type? FindHandler(CaseTypeCatalog? catalog, CallbackRequest request, out string? problem)
     {
-        var caseTypeId = request.CaseDetails.CaseTypeId;
+        var caseTypeId = request.CaseTypeId.Value;
         if (catalog is null || !catalog.TryGet(caseTypeId, out var caseType))
         {
             problem = $"Case type '{caseTypeId}' is not served here.";
             return null;
         }
 
-        if (!caseType.Events.TryGetValue(request.EventId, out var definition))
+        if (!caseType.Events.TryGetValue(request.EventId.Value, out var definition))
         {
             problem = $"Event '{request.EventId}' is not an event of case type {caseTypeId}.";
             return null;

@@ -7,7 +7,7 @@ namespace Ccd.Runtime.Schema;
 /// One transaction per file (the journal row is written in it), a session advisory lock so replicas never
 /// migrate at once, and a refusal to go on when an applied file has changed.
 /// </summary>
-public sealed class MigrationRunner
+internal sealed class MigrationRunner
 {
     // Arbitrary constant shared by every replica: "ccd-migr".
     private const long AdvisoryLockKey = 0x6363642D6D696772;
@@ -180,7 +180,7 @@ public sealed class MigrationRunner
 }
 
 /// <summary>A migration could not be applied, or an applied migration was edited.</summary>
-public sealed class MigrationException : Exception
+internal sealed class MigrationException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public MigrationException(string message, Exception? inner = null) : base(message, inner)

@@ -10,7 +10,7 @@ internal static class CallbackJson
     {
         var body = new JsonObject
         {
-            ["data"] = (response.Data ?? request.CaseDetails.Data).DeepClone(),
+            ["data"] = (response.Data ?? request.Data).DeepClone(),
             ["errors"] = new JsonArray(response.Errors.Select(error => (JsonNode?)JsonValue.Create(error)).ToArray()),
             // Once the user accepted the warnings CCD re-sends the step with ignore_warning; answering them again
             // would only show the same question twice.
@@ -18,7 +18,7 @@ internal static class CallbackJson
         };
         if (response.State is not null)
         {
-            body["state"] = response.State;
+            body["state"] = response.State.Value.Value;
         }
 
         if (response.SecurityClassification is not null)

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Ccd.Runtime.CaseTypes;
 
 namespace Ccd.Runtime.Wire;
 
@@ -36,13 +35,4 @@ internal sealed class CallbackCaseBody
     public string? State { get; set; }
 
     public JsonObject? CaseData { get; set; }
-
-    public CallbackCase ToCase() => new()
-    {
-        Reference = Id,
-        Jurisdiction = Jurisdiction ?? "",
-        CaseTypeId = CaseTypeId ?? "",
-        State = State,
-        Data = CaseData ?? [],
-    };
 }

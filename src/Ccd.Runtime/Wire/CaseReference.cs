@@ -5,7 +5,7 @@ using Ccd.Runtime.Problems;
 namespace Ccd.Runtime.Wire;
 
 /// <summary>CCD case references: exactly 16 digits (no leading zero) whose last digit is a Luhn check digit, as CCD generates them.</summary>
-public static class CaseReference
+internal static class CaseReference
 {
     private const long Smallest = 1_000_000_000_000_000;
     private const long Largest = 9_999_999_999_999_999;

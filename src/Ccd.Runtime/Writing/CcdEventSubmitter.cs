@@ -17,29 +17,21 @@ internal sealed class CcdEventSubmitter(
     NpgsqlDataSource dataSource, CaseTypeCatalog catalog, CaseWritePipeline pipeline, IServiceScopeFactory scopes, IOptions<SubmissionOptions> options)
     : ICcdEventSubmitter
 {
-    public Task<ServiceEventResult> SubmitAsync(
-        CaseTypeId caseTypeId, EventId eventId, long? reference, CcdUser user,
-        Func<ServiceEventContext, Task<ServiceEventOutcome>> body, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return SubmitAsync(new ServiceEventRequest(caseTypeId, eventId, reference) { Actor = user }, body, cancellationToken);
-    }
-
     public async Task<(ServiceEventResult Result, TValue? Value)> SubmitAsync<TValue>(
         ServiceEventRequest request, Func<ServiceEventContext, CancellationToken, Task<(ServiceEventOutcome Outcome, TValue Value)>> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         TValue? value = default;
-        var result = await SubmitAsync(request, async context =>
+        var result = await SubmitAsync(request, async (context, token) =>
         {
-            (var outcome, value) = await body(context, cancellationToken);
+            (var outcome, value) = await body(context, token);
             return outcome;
         }, cancellationToken);
         return (result, value);
     }
 
     public async Task<ServiceEventResult> SubmitAsync(
-        ServiceEventRequest request, Func<ServiceEventContext, Task<ServiceEventOutcome>> body, CancellationToken cancellationToken)
+        ServiceEventRequest request, Func<ServiceEventContext, CancellationToken, Task<ServiceEventOutcome>> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(body);
@@ -104,7 +96,7 @@ internal sealed class CcdEventSubmitter(
 
         var first = JsonSerializer.Deserialize<StoredOutcome>(stored.ResponseBody)
             ?? throw new InvalidOperationException("The stored outcome of a service event cannot be read.");
-        return new ServiceEventResult(true, first.Reference, first.Revision, first.Version, first.State, [], []) { Replayed = true };
+        return new ServiceEventResult(true, first.Reference, first.Revision, first.Version, new StateId(first.State), [], []) { Replayed = true };
     }
 
     /// <summary>What a replay returns, stored with the event.</summary>
@@ -112,7 +104,7 @@ internal sealed class CcdEventSubmitter(
 
     private sealed record Step(
         ServiceEventRequest Request, CaseTypeDefinition CaseType, EventDefinition Definition, CcdUser Actor, string? Fingerprint,
-        Func<ServiceEventContext, Task<ServiceEventOutcome>> Body, IServiceProvider Services)
+        Func<ServiceEventContext, CancellationToken, Task<ServiceEventOutcome>> Body, IServiceProvider Services)
     {
         public async Task<ServiceEventResult> RunAsync(CaseWrite write)
         {
@@ -140,7 +132,7 @@ internal sealed class CcdEventSubmitter(
             var renderedBefore = existing is null
                 ? null
                 : await CaseType.RenderAsync(Services, write.Reference, existing.State, existing.Data, write.Connection, write.Transaction, cancellationToken);
-            var outcome = await Body(new ServiceEventContext(core, existing?.State, existing?.Data));
+            var outcome = await Body(new ServiceEventContext(core, StateOf(existing?.State), existing?.Data), cancellationToken);
             if (outcome.Refused)
             {
                 return Refused(write.Reference, existing, outcome.Errors, outcome.Warnings);
@@ -154,10 +146,10 @@ internal sealed class CcdEventSubmitter(
             if (outcome.Unchanged && existing is not null)
             {
                 write.Complete(); // the body's own writes, if any; nothing CCD sees changed, so no event
-                return new ServiceEventResult(true, write.Reference, existing.Revision, existing.Version, existing.State, [], []);
+                return new ServiceEventResult(true, write.Reference, existing.Revision, existing.Version, new StateId(existing.State), [], []);
             }
 
-            var state = outcome.State ?? existing?.State
+            var state = outcome.State?.Value ?? existing?.State
                 ?? throw new InvalidOperationException($"The body of {Definition.Id} must return a State when it creates a case.");
             if (!CaseType.IsKnownState(state))
             {
@@ -205,10 +197,12 @@ internal sealed class CcdEventSubmitter(
             }
 
             var final = prepared.After;
-            return new ServiceEventResult(true, write.Reference, final.Revision + removals, final.Version, final.State, [], []);
+            return new ServiceEventResult(true, write.Reference, final.Revision + removals, final.Version, new StateId(final.State), [], []);
         }
 
         private static ServiceEventResult Refused(long reference, StoredCase? existing, IReadOnlyList<string> errors, IReadOnlyList<string> warnings) =>
-            new(false, reference, existing?.Revision ?? 0, existing?.Version ?? 0, existing?.State, errors, warnings);
+            new(false, reference, existing?.Revision ?? 0, existing?.Version ?? 0, StateOf(existing?.State), errors, warnings);
+
+        private static StateId? StateOf(string? state) => state is null ? (StateId?)null : new StateId(state);
     }
 }

@@ -85,7 +85,7 @@ internal sealed class CcdSubmission(NpgsqlDataSource dataSource, CaseTypeCatalog
         var details = request.Raw.EventDetails!;
         var onBehalfOf = string.IsNullOrWhiteSpace(details.ProxiedBy)
             ? null
-            : new EventUser(details.ProxiedBy, details.ProxiedByFirstName ?? string.Empty, details.ProxiedByLastName ?? string.Empty);
+            : new CcdUser(details.ProxiedBy, details.ProxiedByFirstName ?? string.Empty, details.ProxiedByLastName ?? string.Empty, [], []);
         var (user, proxiedBy) = HistoryUser.Of(authenticated, onBehalfOf);
         var jobs = new List<PendingJob>();
         var core = new EventContextCore(

@@ -1,5 +1,4 @@
 using Ccd.Runtime.Authentication;
-using Ccd.Runtime.CaseTypes;
 
 namespace Ccd.Runtime.Writing;
 
@@ -10,7 +9,7 @@ internal sealed record HistoryUser(string Id, string FirstName, string LastName)
     /// Who the history names, as CCD does for a proxied submit: the on-behalf-of user in <c>user_*</c> and the
     /// authenticated caller in <c>proxied_by*</c>; without one, the caller alone.
     /// </summary>
-    public static (HistoryUser User, HistoryUser? ProxiedBy) Of(CcdUser actor, EventUser? onBehalfOf)
+    public static (HistoryUser User, HistoryUser? ProxiedBy) Of(CcdUser actor, CcdUser? onBehalfOf)
     {
         var caller = new HistoryUser(actor.Id, actor.FirstName, actor.LastName);
         return onBehalfOf is null ? (caller, null) : (new HistoryUser(onBehalfOf.Id, onBehalfOf.FirstName, onBehalfOf.LastName), caller);

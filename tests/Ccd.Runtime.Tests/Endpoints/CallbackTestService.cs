@@ -40,7 +40,7 @@ internal sealed class PrefillCourtHandler : ICallbackHandler
             return Task.FromResult(CallbackResponse.WithErrors("You are not assigned to a court."));
         }
 
-        var data = request.CaseDetails.Data.DeepClone().AsObject();
+        var data = request.Data.DeepClone().AsObject();
         data["court"] = request.User.Courts[0];
         return Task.FromResult(CallbackResponse.WithData(data));
     }
@@ -50,7 +50,7 @@ internal sealed class HearingDateHandler(TimeProvider time) : ICallbackHandler
 {
     public Task<CallbackResponse> HandleAsync(CallbackRequest request, CancellationToken cancellationToken)
     {
-        var text = request.CaseDetails.Data["hearingDate"]?.GetValue<string>();
+        var text = request.Data["hearingDate"]?.GetValue<string>();
         if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
             return Task.FromResult(CallbackResponse.WithErrors("Enter the hearing date."));

@@ -106,7 +106,7 @@ internal sealed class TypedSubmitHandler(HandlerProbe probe) : ISubmitHandler<Ty
                     ConfirmationHeader = confirmation,
                     ConfirmationBody = "Body",
                     Data = data,
-                    Summary = context.Event.Summary ?? "handled",
+                    Summary = context.Summary ?? "handled",
                 };
         }
     }

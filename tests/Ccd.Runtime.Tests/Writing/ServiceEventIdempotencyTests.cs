@@ -24,12 +24,12 @@ public sealed class ServiceEventIdempotencyTests(PostgresServer postgres)
     {
         await using var service = await TestService.StartAsync(postgres);
         var submitter = service.App.Services.GetRequiredService<ICcdEventSubmitter>();
-        var created = await submitter.SubmitAsync(TestService.TypedType, "create", null, Officer, _ => Task.FromResult(ServiceEventOutcome.Ok("Open")), Ct);
+        var created = await submitter.SubmitAsync(new ServiceEventRequest(TestService.TypedType, "create", null) { Actor = Officer }, (_, _) => Task.FromResult(ServiceEventOutcome.Ok("Open")), Ct);
         var request = new ServiceEventRequest(TestService.TypedType, "edit", created.Reference) { Actor = Officer, IdempotencyKey = Guid.NewGuid() };
         var runs = 0;
 
-        var first = await submitter.SubmitAsync(request, context => AddNoteAsync(context, () => runs++), Ct);
-        var second = await submitter.SubmitAsync(request, context => AddNoteAsync(context, () => runs++), Ct);
+        var first = await submitter.SubmitAsync(request, (context, _) => AddNoteAsync(context, () => runs++), Ct);
+        var second = await submitter.SubmitAsync(request, (context, _) => AddNoteAsync(context, () => runs++), Ct);
 
         Assert.Equal(1, runs);
         Assert.False(first.Replayed);
@@ -39,7 +39,7 @@ public sealed class ServiceEventIdempotencyTests(PostgresServer postgres)
         Assert.Equal(1, await TestSchema.CountNotesAsync(service.DataSource));
 
         var other = await Assert.ThrowsAsync<ProblemException>(() => submitter.SubmitAsync(
-            request with { EventId = "plain" }, context => AddNoteAsync(context, () => runs++), Ct));
+            request with { EventId = "plain" }, (context, _) => AddNoteAsync(context, () => runs++), Ct));
         Assert.Equal(422, other.Status);
         Assert.Equal(1, runs);
     }
@@ -49,12 +49,12 @@ public sealed class ServiceEventIdempotencyTests(PostgresServer postgres)
     {
         await using var service = await TestService.StartAsync(postgres);
         var submitter = service.App.Services.GetRequiredService<ICcdEventSubmitter>();
-        var created = await submitter.SubmitAsync(TestService.TypedType, "create", null, Officer, _ => Task.FromResult(ServiceEventOutcome.Ok("Open")), Ct);
+        var created = await submitter.SubmitAsync(new ServiceEventRequest(TestService.TypedType, "create", null) { Actor = Officer }, (_, _) => Task.FromResult(ServiceEventOutcome.Ok("Open")), Ct);
         var update = new ServiceEventRequest(TestService.TypedType, "edit", created.Reference) { Actor = Officer, IdempotencyKey = Guid.NewGuid() };
         var create = new ServiceEventRequest(TestService.TypedType, "create", null) { Actor = Officer, IdempotencyKey = Guid.NewGuid() };
 
-        var updates = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => submitter.SubmitAsync(update, context => AddNoteAsync(context, () => { }), Ct), Ct)));
-        var creates = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => submitter.SubmitAsync(create, context => AddNoteAsync(context, () => { }, "Open"), Ct), Ct)));
+        var updates = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => submitter.SubmitAsync(update, (context, _) => AddNoteAsync(context, () => { }), Ct), Ct)));
+        var creates = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => submitter.SubmitAsync(create, (context, _) => AddNoteAsync(context, () => { }, "Open"), Ct), Ct)));
 
         Assert.Equal(19, updates.Count(r => r.Replayed));
         Assert.Single(updates.Select(r => (r.Reference, r.Revision)).Distinct());
@@ -77,18 +77,18 @@ public sealed class ServiceEventIdempotencyTests(PostgresServer postgres)
             ["Ccd:Submission:SystemUser:LastName"] = "Jobs",
         });
         var submitter = service.App.Services.GetRequiredService<ICcdEventSubmitter>();
-        var created = await submitter.SubmitAsync(TestService.TypedType, "create", null, Officer, _ => Task.FromResult(ServiceEventOutcome.Ok("Open")), Ct);
+        var created = await submitter.SubmitAsync(new ServiceEventRequest(TestService.TypedType, "create", null) { Actor = Officer }, (_, _) => Task.FromResult(ServiceEventOutcome.Ok("Open")), Ct);
         string? seenUser = null;
         string? seenFor = null;
 
         await submitter.SubmitAsync(
-            new ServiceEventRequest(TestService.TypedType, "edit", created.Reference) { Actor = Officer, OnBehalfOf = new EventUser("citizen-9", "Cora", "Citizen") },
-            context =>
+            new ServiceEventRequest(TestService.TypedType, "edit", created.Reference) { Actor = Officer, OnBehalfOf = new CcdUser("citizen-9", "Cora", "Citizen", [], []) },
+            (context, _) =>
             {
                 (seenUser, seenFor) = (context.User.Id, context.OnBehalfOf?.Id);
                 return Task.FromResult(ServiceEventOutcome.Ok());
             }, Ct);
-        await submitter.SubmitAsync(new ServiceEventRequest(TestService.TypedType, "plain", created.Reference), _ => Task.FromResult(ServiceEventOutcome.Ok()), Ct);
+        await submitter.SubmitAsync(new ServiceEventRequest(TestService.TypedType, "plain", created.Reference), (_, _) => Task.FromResult(ServiceEventOutcome.Ok()), Ct);
 
         Assert.Equal(("officer-1", "citizen-9"), (seenUser, seenFor)); // access decisions see the authenticated caller
         using var ccd = service.Ccd();
@@ -102,7 +102,7 @@ public sealed class ServiceEventIdempotencyTests(PostgresServer postgres)
         Assert.Null(job["proxied_by"]?.GetValue<string>());
     }
 
-    private static async Task<ServiceEventOutcome> AddNoteAsync(ServiceEventContext context, Action ran, string? state = null)
+    private static async Task<ServiceEventOutcome> AddNoteAsync(ServiceEventContext context, Action ran, StateId? state = null)
     {
         ran();
         await using var insert = new NpgsqlCommand("INSERT INTO testservice.notes VALUES (@r, 'once')", context.Connection, context.Transaction);

@@ -34,9 +34,21 @@ public sealed class ServiceEventTests(PostgresServer postgres)
 
         Assert.True(result.Committed);
         Assert.Equal("made for officer-1", title);
-        Assert.Equal(cancellation.Token, seen);
+        Assert.True(seen.CanBeCanceled);
         Assert.Equal("FT_Typed", caseType.ToString());
         Assert.Equal(1, await service.CountAsync("SELECT count(*) FROM ccd.case_data WHERE reference = @r AND case_type_id = 'FT_Typed'", result.Reference));
+
+        // The body's token is the caller's (linked with the write's time budget): cancelling the caller reaches the
+        // body, and the write stops before its commit.
+        var cancelledInBody = false;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => submitter.SubmitAsync(new ServiceEventRequest(caseType, "create", null) { Actor = Officer }, (_, token) =>
+        {
+            cancellation.Cancel();
+            cancelledInBody = token.IsCancellationRequested;
+            return Task.FromResult(ServiceEventOutcome.Ok("Open"));
+        }, cancellation.Token));
+        Assert.True(cancelledInBody);
+        Assert.Equal(1, await service.CountAsync("SELECT count(*) FROM ccd.case_data"));
     }
 
     [Fact]
@@ -45,17 +57,17 @@ public sealed class ServiceEventTests(PostgresServer postgres)
         await using var service = await TestService.StartAsync(postgres);
         var submitter = service.App.Services.GetRequiredService<ICcdEventSubmitter>();
 
-        var result = await submitter.SubmitAsync(TestService.TypedType, "create", null, Officer, async context =>
+        var result = await submitter.SubmitAsync(new ServiceEventRequest(TestService.TypedType, "create", null) { Actor = Officer }, async (context, token) =>
         {
             await using var insert = new NpgsqlCommand("INSERT INTO testservice.notes VALUES (@r, 'from the service')", context.Connection, context.Transaction);
             insert.Parameters.AddWithValue("r", context.Reference);
-            await insert.ExecuteNonQueryAsync();
+            await insert.ExecuteNonQueryAsync(token);
             return new ServiceEventOutcome { State = "Open", Data = new JsonObject { ["title"] = "Made here" } };
         }, TestContext.Current.CancellationToken);
 
         Assert.True(result.Committed);
         Assert.True(CaseReference.IsValid(result.Reference));
-        Assert.Equal((1, 1, "Open"), (result.Revision, result.Version, result.State));
+        Assert.Equal((1, 1, "Open"), (result.Revision, result.Version, result.State?.Value));
         Assert.Equal(0, await service.CountAsync("SELECT count(*) FROM ccd.case_data WHERE id IS NOT NULL"));
         using var ccd = service.Ccd();
         var read = (await ccd.ReadAsync(result.Reference))!;
@@ -73,14 +85,14 @@ public sealed class ServiceEventTests(PostgresServer postgres)
     {
         await using var service = await TestService.StartAsync(postgres);
         var submitter = service.App.Services.GetRequiredService<ICcdEventSubmitter>();
-        var created = await submitter.SubmitAsync(TestService.TypedType, "create", null, Officer,
-            _ => Task.FromResult(ServiceEventOutcome.Ok("Open")), TestContext.Current.CancellationToken);
+        var created = await submitter.SubmitAsync(new ServiceEventRequest(TestService.TypedType, "create", null) { Actor = Officer },
+            (_, _) => Task.FromResult(ServiceEventOutcome.Ok("Open")), TestContext.Current.CancellationToken);
 
-        var edited = await submitter.SubmitAsync(TestService.TypedType, "edit", created.Reference, Officer, async context =>
+        var edited = await submitter.SubmitAsync(new ServiceEventRequest(TestService.TypedType, "edit", created.Reference) { Actor = Officer }, async (context, token) =>
         {
             await using var insert = new NpgsqlCommand("INSERT INTO testservice.notes VALUES (@r, 'second')", context.Connection, context.Transaction);
             insert.Parameters.AddWithValue("r", context.Reference);
-            await insert.ExecuteNonQueryAsync();
+            await insert.ExecuteNonQueryAsync(token);
             return ServiceEventOutcome.Ok();
         }, TestContext.Current.CancellationToken);
         using var ccd = service.Ccd();
@@ -97,14 +109,14 @@ public sealed class ServiceEventTests(PostgresServer postgres)
     {
         await using var service = await TestService.StartAsync(postgres);
         var submitter = service.App.Services.GetRequiredService<ICcdEventSubmitter>();
-        var created = await submitter.SubmitAsync(TestService.TypedType, "create", null, Officer,
-            _ => Task.FromResult(ServiceEventOutcome.Ok("Open")), TestContext.Current.CancellationToken);
+        var created = await submitter.SubmitAsync(new ServiceEventRequest(TestService.TypedType, "create", null) { Actor = Officer },
+            (_, _) => Task.FromResult(ServiceEventOutcome.Ok("Open")), TestContext.Current.CancellationToken);
 
-        var refused = await submitter.SubmitAsync(TestService.TypedType, "edit", created.Reference, Officer, async context =>
+        var refused = await submitter.SubmitAsync(new ServiceEventRequest(TestService.TypedType, "edit", created.Reference) { Actor = Officer }, async (context, token) =>
         {
             await using var insert = new NpgsqlCommand("INSERT INTO testservice.notes VALUES (@r, 'rolled back')", context.Connection, context.Transaction);
             insert.Parameters.AddWithValue("r", context.Reference);
-            await insert.ExecuteNonQueryAsync();
+            await insert.ExecuteNonQueryAsync(token);
             return ServiceEventOutcome.Fail("Not now.");
         }, TestContext.Current.CancellationToken);
         await service.CountAsync("UPDATE ccd.case_data SET removed_at = now() WHERE reference = @r RETURNING 1", created.Reference);
@@ -118,7 +130,7 @@ public sealed class ServiceEventTests(PostgresServer postgres)
         Assert.Equal("[]", (await ccd.GetAsync($"/ccd-persistence/cases/{created.Reference}/history")).Text);
         Assert.Equal(HttpStatusCode.NotFound, (await ccd.UpdateSupplementaryDataRawAsync(created.Reference, """{"supplementary_data_updates":{"$set":{"a":1}}}""")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await ccd.SubmitAsync(Payloads.Update(created.Reference, TestService.TypedType, "plain", new JsonObject(), 1))).Status);
-        await Assert.ThrowsAsync<Problems.ProblemException>(() => submitter.SubmitAsync(TestService.TypedType, "edit", created.Reference, Officer,
-            _ => Task.FromResult(ServiceEventOutcome.Ok()), TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<Problems.ProblemException>(() => submitter.SubmitAsync(new ServiceEventRequest(TestService.TypedType, "edit", created.Reference) { Actor = Officer },
+            (_, _) => Task.FromResult(ServiceEventOutcome.Ok()), TestContext.Current.CancellationToken));
     }
 }
