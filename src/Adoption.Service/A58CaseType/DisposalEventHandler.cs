@@ -14,7 +14,7 @@ internal sealed class DisposalEventHandler : ISubmitHandler<AdoptionCase, Adopti
 {
     public async Task<SubmitResult<AdoptionState>> SubmitAsync(SubmitContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken)
     {
-        var eventId = context.Event.EventId;
+        var eventId = context.EventId.Value;
         if (!Caller.From(context.User).IsSystemUpdate)
         {
             return Refused($"'{eventId}' is run by retention's system user (role {AdoptionRoles.SystemUpdate}) only.");
