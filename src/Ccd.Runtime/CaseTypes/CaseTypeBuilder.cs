@@ -10,6 +10,7 @@ public sealed class CaseTypeBuilder<TCase, TState>
     private readonly string _id;
     private readonly string _jurisdiction;
     private readonly List<EventDefinition> _events = [];
+    private readonly List<string> _problems = [];
     private string? _hmctsServiceId;
     private Type? _view;
 
@@ -18,6 +19,9 @@ public sealed class CaseTypeBuilder<TCase, TState>
         _id = id;
         _jurisdiction = jurisdiction;
     }
+
+    /// <summary>The mistakes found in the declaration, each one line naming the case type (and event); reported at start-up.</summary>
+    internal IReadOnlyList<string> Problems => [.. StateProblems(), .. _problems];
 
     /// <summary>The HMCTS service id merged into every case's <c>supplementary_data</c> as <c>HMCTSServiceId</c> (global search filters on it).</summary>
     public CaseTypeBuilder<TCase, TState> HmctsServiceId(string serviceId)
@@ -35,15 +39,41 @@ public sealed class CaseTypeBuilder<TCase, TState>
         return this;
     }
 
-    /// <summary>Declares the event <paramref name="id"/>.</summary>
+    /// <summary>Declares the event <paramref name="id"/>; a mistake in it (declared twice, a bad published field) stops start-up with one line.</summary>
     public CaseTypeBuilder<TCase, TState> Event(string id, Action<EventBuilder<TCase, TState>>? configure = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         var builder = new EventBuilder<TCase, TState>(id);
         configure?.Invoke(builder);
-        _events.Add(builder.Build());
+        var definition = builder.Build();
+        _problems.AddRange(builder.Problems.Select(problem => $"Case type {_id}, event {id}: {problem}"));
+        if (_events.Any(e => e.Id == definition.Id))
+        {
+            _problems.Add($"Case type {_id}, event {id}: declared twice; declare each event once.");
+        }
+        else
+        {
+            _events.Add(definition);
+        }
+
         return this;
     }
 
     internal CaseTypeDefinition Build() => new TypedCaseType<TCase, TState>(_id, _jurisdiction, _hmctsServiceId, _view, _events);
+
+    // A state is stored by its member name and a typed handler's answer by its value: two names for one value, or
+    // no member at all, would store a state the declaration never meant.
+    private IEnumerable<string> StateProblems()
+    {
+        var names = Enum.GetNames<TState>();
+        if (names.Length == 0)
+        {
+            yield return $"Case type {_id}: state enum {typeof(TState).Name} has no members; declare at least one state.";
+        }
+
+        foreach (var shared in names.GroupBy(name => Enum.Parse<TState>(name)).Where(group => group.Count() > 1))
+        {
+            yield return $"Case type {_id}: states {string.Join(" and ", shared)} of {typeof(TState).Name} share one value; give each state its own value.";
+        }
+    }
 }

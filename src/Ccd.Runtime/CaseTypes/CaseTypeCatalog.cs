@@ -17,9 +17,14 @@ internal sealed class CaseTypeCatalog
     {
         if (!_byId.TryAdd(definition.Id, definition))
         {
-            throw new CcdStartupException($"Case type {definition.Id} is declared twice (in code or in Ccd:CaseTypes); declare it once.");
+            throw new CcdStartupException(DeclaredTwice(definition.Id));
         }
     }
+
+    /// <summary>Adds <paramref name="definition"/> unless its id is taken; false when it is.</summary>
+    public bool TryAdd(CaseTypeDefinition definition) => _byId.TryAdd(definition.Id, definition);
+
+    public static string DeclaredTwice(string id) => $"Case type {id} is declared twice (in code or in Ccd:CaseTypes); declare it once.";
 
     /// <summary>The catalog of <paramref name="services"/>, added on first use.</summary>
     public static CaseTypeCatalog Of(IServiceCollection services)

@@ -34,6 +34,36 @@ internal abstract class CaseTypeDefinition
     /// <summary>The view and handler classes, so they can be registered in dependency injection.</summary>
     public abstract IEnumerable<Type> ServiceTypes { get; }
 
+    /// <summary>The case view class, if any.</summary>
+    public virtual Type? ViewType => null;
+
+    /// <summary>Every class the declaration names (view, handlers, callbacks), what it is for and its event.</summary>
+    public IEnumerable<(string Role, Type Type, string? EventId)> DeclaredClasses()
+    {
+        if (ViewType is not null)
+        {
+            yield return ("view", ViewType, null);
+        }
+
+        foreach (var e in Events.Values)
+        {
+            if (e.HandlerType is not null)
+            {
+                yield return ("handler", e.HandlerType, e.Id);
+            }
+
+            if (e.AboutToStartHandler is not null)
+            {
+                yield return ("about-to-start handler", e.AboutToStartHandler, e.Id);
+            }
+
+            foreach (var (page, type) in e.MidEventHandlers)
+            {
+                yield return ($"mid-event handler of page {page}", type, e.Id);
+            }
+        }
+    }
+
     /// <summary>True when <paramref name="state"/> is a state of this case type.</summary>
     public abstract bool IsKnownState(string state);
 

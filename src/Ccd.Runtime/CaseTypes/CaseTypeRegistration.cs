@@ -19,7 +19,11 @@ public static class CaseTypeRegistration
     ///     .Event("submitApplication", e => e.Name("Submit application").Handler&lt;SubmitApplication&gt;()
     ///         .Publish().PublishedField("courtCode", "Text")));
     /// </code></example>
-    /// <exception cref="CcdStartupException">The case type is declared twice.</exception>
+    /// <remarks>
+    /// Nothing throws here: a mistake in the declaration (the case type or an event declared twice, a bad published
+    /// field, a state enum whose states share a value, a handler that cannot be created) stops start-up with one line
+    /// naming the case type and event.
+    /// </remarks>
     public static CcdRuntimeBuilder AddCaseType<TCase, TState>(
         this CcdRuntimeBuilder builder,
         string id,
@@ -34,7 +38,19 @@ public static class CaseTypeRegistration
         var caseType = new CaseTypeBuilder<TCase, TState>(id, jurisdiction);
         configure?.Invoke(caseType);
         var definition = caseType.Build();
-        CaseTypeCatalog.Of(builder.Services).Add(definition);
+        var problems = caseType.Problems.ToList();
+        if (!CaseTypeCatalog.Of(builder.Services).TryAdd(definition))
+        {
+            problems.Add(CaseTypeCatalog.DeclaredTwice(id));
+        }
+
+        if (problems.Count > 0)
+        {
+            // The first problem found while registering is the one reported (the runtime's own come first).
+            builder.Services.TryAddSingleton(new StartupFailure(new CcdStartupException(problems[0])));
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICcdStartupCheck, CaseTypeHandlerCheck>());
         foreach (var type in definition.ServiceTypes.Distinct())
         {
             builder.Services.TryAddScoped(type);

@@ -20,6 +20,9 @@ public sealed class EventBuilder<TCase, TState>
 
     internal EventBuilder(string id) => _id = id;
 
+    /// <summary>The mistakes found in the declaration of this event, reported at start-up.</summary>
+    internal List<string> Problems { get; } = [];
+
     /// <summary>The event's display name (history's <c>event_name</c>); defaults to the id.</summary>
     public EventBuilder<TCase, TState> Name(string name)
     {
@@ -58,13 +61,19 @@ public sealed class EventBuilder<TCase, TState>
     /// <c>AdditionalData</c>, with its CCD field type (<c>Text</c>, <c>Number</c>, <c>MoneyGBP</c>, <c>Date</c>,
     /// <c>DateTime</c>, <c>YesOrNo</c>, ...). Implies <see cref="Publish"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">The type is not a CCD field type the publisher knows.</exception>
+    /// <remarks>An empty name or a type the publisher does not know stops start-up with one line naming the case type, event and field.</remarks>
     public EventBuilder<TCase, TState> PublishedField(string name, string type = "Text")
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            Problems.Add("a published field has no name; name the case field to publish.");
+            return this;
+        }
+
         if (!CaseTypes.PublishedField.IsKnownType(type))
         {
-            throw new ArgumentException($"'{type}' is not a CCD field type that can be published; use one of {CaseTypes.PublishedField.KnownTypes}.", nameof(type));
+            Problems.Add($"published field {name} has type '{type}', which is not a CCD field type that can be published; use one of {CaseTypes.PublishedField.KnownTypes}.");
+            return this;
         }
 
         _publishedFields.Add(new PublishedField(name, type));

@@ -28,6 +28,8 @@ internal sealed class TypedCaseType<TCase, TState> : CaseTypeDefinition
         }
     }
 
+    public override Type? ViewType => _view;
+
     public override IEnumerable<Type> ServiceTypes =>
         Events.Values.Select(e => e.HandlerType).Append(_view).OfType<Type>();
 

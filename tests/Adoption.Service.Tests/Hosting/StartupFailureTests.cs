@@ -123,6 +123,21 @@ public sealed class StartupFailureTests(PostgresServer postgres)
         Assert.DoesNotContain("could not be reached", output, StringComparison.Ordinal); // stopped before connecting
     }
 
+    [Fact]
+    public async Task a_declaration_mistake_stops_start_up_with_exactly_one_line()
+    {
+        // Declaring A58 in configuration as well as in the service's code is a case type declared twice.
+        var environment = Prod($"postgres://app:{Password}@127.0.0.1:{ServiceProcess.FreePort()}/cases");
+        environment["Ccd__CaseTypes__0__Id"] = "A58";
+        environment["Ccd__CaseTypes__0__Jurisdiction"] = "ADOPTION";
+
+        var (exitCode, output, elapsed) = await ServiceBinary.RunAsync(environment, Ceiling);
+
+        AssertFailedClearly(exitCode, output, elapsed, "Case type A58 is declared twice");
+        Assert.Equal(2, exitCode);
+        Assert.Equal("error: Case type A58 is declared twice (in code or in Ccd:CaseTypes); declare it once.", output.Trim());
+    }
+
     private static Dictionary<string, string?> Prod(string url) => new() { ["APP_ENV"] = "PROD", ["PROD_DATABASE_URL"] = url };
 
     private static void AssertFailedClearly(int exitCode, string output, TimeSpan elapsed, string expected)
