@@ -24,7 +24,7 @@ namespace Adoption.Service.Hosting;
 public static class AdoptionHost
 {
     /// <summary>The adoption schema's migrations, applied after the runtime's.</summary>
-    public static MigrationSource Migrations { get; } = new("adoption", typeof(AdoptionHost).Assembly, "Adoption.Service.Migrations.");
+    public static MigrationSource Migrations { get; } = MigrationSource.FromAssembly(typeof(AdoptionHost).Assembly);
 
     /// <summary>The adoption schema, case type A58 with its job, and the service's own services.</summary>
     public static CcdRuntimeBuilder AddAdoption(this CcdRuntimeBuilder ccd)

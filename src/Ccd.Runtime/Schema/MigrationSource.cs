@@ -17,7 +17,9 @@ public sealed class MigrationSource
     public MigrationSource(string module, Assembly assembly, string resourcePrefix)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(module);
+        ArgumentNullException.ThrowIfNull(assembly);
         Module = module;
+        LookedFor = $"embedded *.sql resources of {assembly.GetName().Name} starting with '{resourcePrefix}'";
         Scripts = assembly.GetManifestResourceNames()
             .Where(name => name.StartsWith(resourcePrefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
             .Select(name => MigrationScript.Load(assembly, name, name[resourcePrefix.Length..]))
@@ -28,6 +30,7 @@ public sealed class MigrationSource
     internal MigrationSource(string module, IEnumerable<MigrationScript> scripts)
     {
         Module = module;
+        LookedFor = "scripts given in code";
         Scripts = scripts.OrderBy(script => script.Name, StringComparer.Ordinal).ToArray();
     }
 
@@ -35,6 +38,24 @@ public sealed class MigrationSource
     public string Module { get; }
 
     internal IReadOnlyList<MigrationScript> Scripts { get; }
+
+    /// <summary>Where the scripts were looked for, for the start-up message when there are none.</summary>
+    internal string LookedFor { get; }
+
+    /// <summary>
+    /// The service's migrations by convention: the <c>.sql</c> files <paramref name="assembly"/> embeds from its
+    /// <c>Migrations</c> folder (<c>&lt;EmbeddedResource Include="Migrations/*.sql" /&gt;</c>, logical names
+    /// <c>{AssemblyName}.Migrations.{file}</c>), as module <paramref name="module"/>, by default the first part of the
+    /// assembly name in lower case (<c>Adoption.Service</c> → <c>adoption</c>; the whole name when that part is the
+    /// runtime's own <c>ccd</c>).
+    /// </summary>
+    public static MigrationSource FromAssembly(Assembly assembly, string? module = null)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var name = assembly.GetName().Name!;
+        var first = name.Split('.')[0].ToLowerInvariant();
+        return new(module ?? (first == "ccd" ? name.ToLowerInvariant() : first), assembly, name + ".Migrations.");
+    }
 
     /// <summary>The runtime's own <c>ccd</c> schema.</summary>
     public static MigrationSource Ccd { get; } = new("ccd", typeof(MigrationSource).Assembly, "Ccd.Runtime.Migrations.");
