@@ -2,7 +2,6 @@ using Ccd.Runtime.Commands;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ccd.Runtime.CaseTypes;
-using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Ccd.Runtime.Testing;

@@ -1,3 +1,4 @@
+using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Commands;
 using Adoption.Service.A58CaseType;
 using Adoption.Service.Api.Assignments;

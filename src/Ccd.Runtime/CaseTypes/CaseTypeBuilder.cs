@@ -1,6 +1,6 @@
 namespace Ccd.Runtime.CaseTypes;
 
-/// <summary>Declares a case type in code (see <see cref="CaseTypeRegistration.AddCaseType"/>).</summary>
+/// <summary>Declares a case type in code (see <c>AddCaseType</c> on the runtime builder).</summary>
 /// <typeparam name="TCase">The case class: CCD's case data, camelCase field ids unless <c>[JsonPropertyName]</c> says otherwise.</typeparam>
 /// <typeparam name="TState">The state enum; member names are CCD's state ids, <c>[Display(Name = ...)]</c> gives the label.</typeparam>
 public sealed class CaseTypeBuilder<TCase, TState>

@@ -25,9 +25,9 @@ namespace Ccd.Runtime.Hosting;
 
 /// <summary>
 /// The runtime in an ordinary ASP.NET Core <c>Program.cs</c>: <see cref="AddCcdRuntime"/> on the builder,
-/// <see cref="UseCcdRuntime"/> and <c>MapCcdPersistence</c> on the application, and <c>RunCcdAsync(args)</c> to serve or run an operations command.
+/// <see cref="AddCaseType"/>, <see cref="AddJobHandler"/> and <c>AddMigrations</c> on what it returns, <see cref="UseCcdRuntime"/> and <see cref="MapCcdPersistence"/> on the application, and <c>RunCcdAsync(args)</c> to serve or run an operations command.
 /// </summary>
-public static class CcdRuntimeExtensions
+public static partial class CcdRuntimeExtensions
 {
     private const string UsedKey = "Ccd.Runtime.MiddlewareAdded";
 

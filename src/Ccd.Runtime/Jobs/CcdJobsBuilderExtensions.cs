@@ -1,19 +1,18 @@
 using Ccd.Runtime.Configuration;
-using Ccd.Runtime.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Ccd.Runtime.Jobs;
 
-/// <summary>Registers job handlers with the runtime's job worker.</summary>
-public static class CcdJobsBuilderExtensions
+/// <summary>Registers job handlers with the runtime's job worker (services call <c>AddJobHandler</c>).</summary>
+internal static class CcdJobsBuilderExtensions
 {
     /// <summary>
     /// Makes the job worker run <typeparamref name="THandler"/> (resolved from dependency injection, scoped to one
     /// attempt) for every job enqueued with <paramref name="kind"/>.
     /// </summary>
     /// <exception cref="CcdStartupException">Another handler is already registered for <paramref name="kind"/>.</exception>
-    public static CcdRuntimeBuilder AddJobHandler<THandler>(this CcdRuntimeBuilder builder, string kind)
+    public static CcdRuntimeBuilder Add<THandler>(CcdRuntimeBuilder builder, string kind)
         where THandler : class, IJobHandler
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -2,7 +2,7 @@ namespace Ccd.Runtime.Jobs;
 
 /// <summary>
 /// Runs one kind of post-submission job (an email, a notification, a call to another service). Register it with
-/// <see cref="CcdJobsBuilderExtensions.AddJobHandler{THandler}"/>; it is resolved from dependency injection in a
+/// <c>AddJobHandler&lt;THandler&gt;(kind)</c> on the runtime builder; it is resolved from dependency injection in a
 /// scope of its own for every attempt.
 /// </summary>
 /// <remarks>
