@@ -4,10 +4,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Ccd.Runtime.CaseTypes;
 
-/// <summary>Declares the service's case types on the runtime (services call <c>AddCaseType</c>).</summary>
+/// <summary>
+/// Declares the service's case types on the runtime (services call <c>AddCaseType</c>, which reports the first
+/// declaration problem this returns when the application starts).
+/// </summary>
 internal static class CaseTypeRegistration
 {
-    public static CcdRuntimeBuilder Add<TCase, TState>(
+    public static string? Add<TCase, TState>(
         CcdRuntimeBuilder builder,
         string id,
         string jurisdiction,
@@ -27,18 +30,12 @@ internal static class CaseTypeRegistration
             problems.Add(CaseTypeCatalog.DeclaredTwice(id));
         }
 
-        if (problems.Count > 0)
-        {
-            // The first problem found while registering is the one reported (the runtime's own come first).
-            builder.Services.TryAddSingleton(new StartupFailure(new CcdStartupException(problems[0])));
-        }
-
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICcdStartupCheck, CaseTypeHandlerCheck>());
         foreach (var type in definition.ServiceTypes.Distinct())
         {
             builder.Services.TryAddScoped(type);
         }
 
-        return builder;
+        return problems.Count > 0 ? problems[0] : null;
     }
 }

@@ -3,6 +3,7 @@ using Ccd.Runtime.Configuration;
 using Ccd.Runtime.Endpoints;
 using Ccd.Runtime.Jobs;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Ccd.Runtime.Hosting;
 
@@ -31,8 +32,16 @@ public static partial class CcdRuntimeExtensions
         string jurisdiction,
         Action<CaseTypeBuilder<TCase, TState>>? configure = null)
         where TCase : class
-        where TState : struct, Enum =>
-        CaseTypeRegistration.Add(builder, id, jurisdiction, configure);
+        where TState : struct, Enum
+    {
+        if (CaseTypeRegistration.Add(builder, id, jurisdiction, configure) is { } problem)
+        {
+            // The first problem found while registering is the one reported (the runtime's own come first).
+            builder.Services.TryAddSingleton(new StartupFailure(new CcdStartupException(problem)));
+        }
+
+        return builder;
+    }
 
     /// <summary>
     /// Makes the job worker run <typeparamref name="THandler"/> (resolved from dependency injection, scoped to one
