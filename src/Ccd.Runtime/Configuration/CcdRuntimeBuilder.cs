@@ -38,7 +38,7 @@ public sealed class CcdRuntimeBuilder
         ArgumentNullException.ThrowIfNull(source);
         if (source.Scripts.Count == 0)
         {
-            Services.TryAddSingleton(new Hosting.StartupFailure(new CcdStartupException(
+            Services.TryAddSingleton(new StartupFailure(new CcdStartupException(
                 $"Migrations of module {source.Module}: no scripts found ({source.LookedFor}); embed the service's Migrations/*.sql or fix the prefix.")));
         }
 
