@@ -1,3 +1,4 @@
+using Ccd.Runtime.Hosting;
 using System.Reflection;
 using Ccd.Runtime.Authentication;
 using Ccd.Runtime.Problems;

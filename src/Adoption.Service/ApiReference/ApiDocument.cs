@@ -1,3 +1,4 @@
+using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
@@ -64,7 +65,7 @@ internal static class ApiDocument
         {
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Header,
-            Name = CcdAuthentication.ServiceAuthorizationHeader,
+            Name = CcdRuntimeExtensions.ServiceAuthorizationHeader,
             Description = "The calling service's S2S token, sent as `ServiceAuthorization: Bearer <token>`.",
         };
 
@@ -87,8 +88,8 @@ internal static class ApiDocument
         }
 
         var policies = metadata.OfType<IAuthorizeData>().Select(data => data.Policy).ToList();
-        string[] schemes = policies.Contains(CcdAuthentication.PersistencePolicy) ? [UserToken, ServiceToken]
-            : policies.Contains(CcdAuthentication.UserPolicy) ? [UserToken]
+        string[] schemes = policies.Contains(CcdRuntimeExtensions.PersistencePolicy) ? [UserToken, ServiceToken]
+            : policies.Contains(CcdRuntimeExtensions.UserPolicy) ? [UserToken]
             : [];
         if (schemes.Length == 0)
         {

@@ -19,7 +19,7 @@ internal static class ApiReferencePage
     public static void MapApiReference(this WebApplication app)
     {
         app.MapOpenApi().AllowAnonymous();
-        if (app.Services.GetRequiredService<CcdEnvironment>().Name == AppEnvironment.Prod)
+        if (app.Services.GetAppEnvironment() == AppEnvironment.Prod)
         {
             return;
         }

@@ -54,7 +54,7 @@ internal sealed class A58RetentionPolicy(ILogger<A58RetentionPolicy> logger) : I
         return references;
     }
 
-    public async Task<RetentionDecision> DisposeOfCaseAsync(CaseDisposal disposal, CancellationToken cancellationToken)
+    public async Task<bool> DisposeOfCaseAsync(CaseDisposal disposal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(disposal);
         var orderDate = await OrderDateAsync(disposal, cancellationToken);
@@ -63,12 +63,12 @@ internal sealed class A58RetentionPolicy(ILogger<A58RetentionPolicy> logger) : I
         {
             // No case data in the log: the reference and why. Nothing changes, so the next run asks again.
             logger.LogInformation("A58 case {Reference} retained: its {Years}-year adoption record period has not ended", disposal.Reference, RetentionYears);
-            return RetentionDecision.Retain;
+            return false;
         }
 
         var disposed = await AdoptionRecordDisposal.DisposeAsync(disposal, keptFrom, orderDate is null ? "created" : "order", cancellationToken);
         logger.LogInformation("A58 case {Reference}: record period ended; adoption rows disposed of and audited: {HadRows}", disposal.Reference, disposed);
-        return RetentionDecision.Dispose;
+        return true;
     }
 
     private static async Task<DateTime?> OrderDateAsync(CaseDisposal disposal, CancellationToken cancellationToken)

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Ccd.Runtime.Authentication;
 
-/// <summary>Resolves the authenticated user of a request (services call <see cref="CcdAuthentication.GetCcdUserAsync"/>).</summary>
+/// <summary>Resolves the authenticated user of a request (services call <c>HttpContext.GetCcdUserAsync</c>).</summary>
 internal interface ICcdUserResolver
 {
     /// <summary>The user of <paramref name="context"/>, resolved once per request.</summary>

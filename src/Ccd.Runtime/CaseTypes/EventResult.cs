@@ -22,8 +22,11 @@ public abstract class EventResult
     /// <summary>Overrides the history description the user typed.</summary>
     public string? Description { get; init; }
 
-    /// <summary>A document to show against the event in the history.</summary>
-    public SignificantItem? SignificantItem { get; init; }
+    /// <summary>
+    /// A document to show against the event in CCD's history (its type is always <c>DOCUMENT</c>): a description of
+    /// 1-64 characters and an absolute http(s) URL, otherwise the event is refused with an error.
+    /// </summary>
+    public (string Description, string Url)? SignificantItem { get; init; }
 
     /// <summary>The confirmation header CCD shows after the event (markdown).</summary>
     public string? ConfirmationHeader { get; init; }

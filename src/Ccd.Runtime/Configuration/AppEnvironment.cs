@@ -55,7 +55,7 @@ internal static class AppEnvironmentSettings
 }
 
 /// <summary>Start-up cannot continue; the message names the cause and what to set.</summary>
-public sealed class CcdStartupException : Exception
+internal sealed class CcdStartupException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public CcdStartupException(string message, Exception? inner = null) : base(message, inner)
@@ -64,7 +64,7 @@ public sealed class CcdStartupException : Exception
 }
 
 /// <summary>The environment the process runs in, as a service (resolve it from dependency injection).</summary>
-public sealed class CcdEnvironment
+internal sealed class CcdEnvironment
 {
     /// <summary>Creates the holder.</summary>
     public CcdEnvironment(AppEnvironment name) => Name = name;

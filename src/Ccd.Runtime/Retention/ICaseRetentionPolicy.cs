@@ -26,13 +26,15 @@ public interface ICaseRetentionPolicy
     /// <summary>
     /// Called inside the disposal transaction, holding the case's lock, before the runtime deletes the case's
     /// <c>ccd</c> rows: delete, anonymise or keep the service's own rows on <see cref="CaseDisposal.Connection"/>.
-    /// Return <see cref="RetentionDecision.Retain"/> to keep the whole case (nothing is deleted, the run moves on).
+    /// Return true to dispose of the case (the runtime deletes its <c>ccd</c> rows and removes it from the search
+    /// indexes), false to keep the whole case, for example under a legal hold or a longer statutory period (nothing
+    /// is deleted, the run moves on).
     /// </summary>
-    Task<RetentionDecision> DisposeOfCaseAsync(CaseDisposal disposal, CancellationToken cancellationToken);
+    Task<bool> DisposeOfCaseAsync(CaseDisposal disposal, CancellationToken cancellationToken);
 }
 
 /// <summary>What a policy decided for one case.</summary>
-public enum RetentionDecision
+internal enum RetentionDecision
 {
     /// <summary>Delete the case's <c>ccd</c> rows and remove it from the search indexes.</summary>
     Dispose,

@@ -174,7 +174,7 @@ internal sealed class RetentionRun(
             }
 
             var policy = PolicyOf(candidate.CaseTypeId);
-            var decided = policy is null ? RetentionDecision.Dispose : await policy.DisposeOfCaseAsync(disposal, write.CancellationToken);
+            var decided = policy is null || await policy.DisposeOfCaseAsync(disposal, write.CancellationToken) ? RetentionDecision.Dispose : RetentionDecision.Retain;
             if (decided == RetentionDecision.Retain)
             {
                 write.Complete();

@@ -19,9 +19,9 @@ internal static class EventCommit
     public const string RevisionsExhausted = "This case cannot take more changes: it has reached the largest revision CCD can store.";
 
     /// <summary>Checks a significant item as CCD's history needs it; returns the error to answer, or null.</summary>
-    public static string? ValidateSignificantItem(SignificantItem? item)
+    public static string? ValidateSignificantItem((string Description, string Url)? significantItem)
     {
-        if (item is null)
+        if (significantItem is not { } item)
         {
             return null;
         }

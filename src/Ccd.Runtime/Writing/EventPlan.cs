@@ -46,7 +46,7 @@ internal sealed record EventPlan
 
     public required string? Description { get; init; }
 
-    public required SignificantItem? SignificantItem { get; init; }
+    public required (string Description, string Url)? SignificantItem { get; init; }
 
     public required Guid? IdempotencyKey { get; init; }
 

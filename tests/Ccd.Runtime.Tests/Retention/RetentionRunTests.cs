@@ -206,18 +206,18 @@ public sealed class RetentionRunTests(PostgresServer postgres)
 
         public string CaseTypeId => "A58";
 
-        public async Task<RetentionDecision> DisposeOfCaseAsync(CaseDisposal disposal, CancellationToken cancellationToken)
+        public async Task<bool> DisposeOfCaseAsync(CaseDisposal disposal, CancellationToken cancellationToken)
         {
             Asked.Add(disposal.Reference);
             if (disposal.Reference == keep)
             {
-                return RetentionDecision.Retain;
+                return false;
             }
 
             await using var command = new NpgsqlCommand("INSERT INTO disposal_log VALUES (@r)", disposal.Connection, disposal.Transaction);
             command.Parameters.AddWithValue("r", disposal.Reference);
             await command.ExecuteNonQueryAsync(cancellationToken);
-            return RetentionDecision.Dispose;
+            return true;
         }
     }
 }

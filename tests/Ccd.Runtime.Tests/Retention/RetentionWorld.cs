@@ -167,7 +167,7 @@ internal sealed class NamedCasesPolicy(params long[] references) : ICaseRetentio
     public Task<IReadOnlyCollection<long>> FindCandidatesAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyCollection<long>>(references);
 
-    public async Task<RetentionDecision> DisposeOfCaseAsync(CaseDisposal disposal, CancellationToken cancellationToken)
+    public async Task<bool> DisposeOfCaseAsync(CaseDisposal disposal, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("INSERT INTO testservice.notes (reference, note) VALUES (@r, 'disposed')", disposal.Connection, disposal.Transaction);
         command.Parameters.AddWithValue("r", disposal.Reference);
@@ -177,6 +177,6 @@ internal sealed class NamedCasesPolicy(params long[] references) : ICaseRetentio
             throw new InvalidOperationException("the service's disposal failed after writing");
         }
 
-        return RetentionDecision.Dispose;
+        return true;
     }
 }

@@ -87,9 +87,9 @@ internal sealed class TypedSubmitHandler(HandlerProbe probe) : ISubmitHandler<Ty
             case "close":
                 return new SubmitResult<TypedState> { State = TypedState.Closed, ConfirmationHeader = confirmation, Data = data };
             case "item":
-                return new SubmitResult<TypedState> { SignificantItem = new SignificantItem("Order", "https://docs.example/1"), ConfirmationHeader = confirmation, Data = data };
+                return new SubmitResult<TypedState> { SignificantItem = ("Order", "https://docs.example/1"), ConfirmationHeader = confirmation, Data = data };
             case "bad-item":
-                return new SubmitResult<TypedState> { SignificantItem = new SignificantItem("Order", "not a url") };
+                return new SubmitResult<TypedState> { SignificantItem = ("Order", "not a url") };
             case "job":
                 context.EnqueueJob("test-email", new JsonObject { ["to"] = "a@example.org" }, "email");
                 return new SubmitResult<TypedState> { ConfirmationHeader = confirmation, Data = data };

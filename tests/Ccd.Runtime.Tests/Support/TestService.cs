@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ccd.Runtime.Commands;
 using System.Text.Json.Nodes;
 using Ccd.Runtime.CaseTypes;
@@ -59,16 +60,22 @@ internal sealed class TestService : IAsyncDisposable
 
     public static CcdServiceDefinition Definition { get; } = new()
     {
-        ConfigureServices = builder => builder.AddCcdRuntime()
-            .AddMigrations(TestSchema.Migrations)
-            .AddCaseType<TypedCase, TypedState>(TypedType, Jurisdiction, ct => ct
-                .HmctsServiceId(ServiceId)
-                .View<TypedCaseView>()
-                .Event("create", e => e.Name("Create typed").Handler<TypedSubmitHandler>().Publish().PublishedField("title"))
-                .Event("edit", e => e.Handler<TypedSubmitHandler>())
-                .Event("shout", e => e.BlobHandler<ShoutingBlobHandler>())
-                .Event("addTypedNote", e => e.Handler<AddTypedNoteHandler>().Additive())
-                .Event("plain")),
+        ConfigureServices = builder =>
+        {
+            // The typed handler's dependency, so every host of this definition can create it (start-up checks that it
+            // can); a test that watches the handler registers its own probe after this one, and that one is used.
+            builder.Services.TryAddSingleton<HandlerProbe>();
+            builder.AddCcdRuntime()
+                .AddMigrations(TestSchema.Migrations)
+                .AddCaseType<TypedCase, TypedState>(TypedType, Jurisdiction, ct => ct
+                    .HmctsServiceId(ServiceId)
+                    .View<TypedCaseView>()
+                    .Event("create", e => e.Name("Create typed").Handler<TypedSubmitHandler>().Publish().PublishedField("title"))
+                    .Event("edit", e => e.Handler<TypedSubmitHandler>())
+                    .Event("shout", e => e.BlobHandler<ShoutingBlobHandler>())
+                    .Event("addTypedNote", e => e.Handler<AddTypedNoteHandler>().Additive())
+                    .Event("plain"));
+        },
         ConfigureApp = app => app.MapCcdPersistence(),
     };
 
