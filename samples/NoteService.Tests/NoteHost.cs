@@ -1,6 +1,4 @@
 using Ccd.Runtime.Commands;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Ccd.Runtime.CaseTypes;
 using Ccd.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -37,15 +35,13 @@ public enum NoteState
 /// <summary>Refuses a note without a title (CCD shows the error to the user and nothing is written); stores the note.</summary>
 public sealed class CreateNote : ISubmitHandler<Note, NoteState>
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    public Task<SubmitResult<NoteState>> SubmitAsync(SubmitContext<Note, NoteState> context, CancellationToken cancellationToken) =>
+    public Task<SubmitResult<Note, NoteState>> SubmitAsync(SubmitContext<Note, NoteState> context, CancellationToken cancellationToken) =>
         Task.FromResult(string.IsNullOrWhiteSpace(context.Proposed.Title)
-            ? new SubmitResult<NoteState> { Errors = ["Give the note a title."] }
-            : new SubmitResult<NoteState>
+            ? new SubmitResult<Note, NoteState> { Errors = ["Give the note a title."] }
+            : new SubmitResult<Note, NoteState>
             {
                 State = NoteState.Draft,
-                Data = JsonSerializer.SerializeToNode(context.Proposed, Json)!.AsObject(),
+                Data = context.Proposed,
                 ConfirmationHeader = "# Note saved",
             });
 }

@@ -10,7 +10,7 @@ namespace Adoption.Service.A58CaseType;
 /// </summary>
 internal sealed class AddDocumentHandler : ISubmitHandler<AdoptionCase, AdoptionState>
 {
-    public Task<SubmitResult<AdoptionState>> SubmitAsync(SubmitContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken) =>
+    public Task<SubmitResult<AdoptionCase, AdoptionState>> SubmitAsync(SubmitContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken) =>
         CcdEventRunner.RunAsync(context, async write =>
         {
             var added = (context.Proposed.Documents ?? []).Where(item => string.IsNullOrEmpty(item.Id) && item.Value is not null).ToList();

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Ccd.Runtime.CaseTypes;
 
 namespace Adoption.Service.A58CaseType;
 
@@ -24,14 +25,14 @@ internal sealed class AdoptionCase
 
     public string? ChildName { get; set; }
 
-    public string? ChildDateOfBirth { get; set; }
+    public DateOnly? ChildDateOfBirth { get; set; }
 
-    /// <summary>The day of the listed hearing (<c>yyyy-MM-dd</c>); set by <c>listHearing</c>.</summary>
-    public string? HearingDate { get; set; }
+    /// <summary>The day of the listed hearing; set by <c>listHearing</c>.</summary>
+    public DateOnly? HearingDate { get; set; }
 
-    public List<CcdCollectionItem<AdoptionAssignmentItem>>? Assignments { get; set; }
+    public List<ListValue<AdoptionAssignmentItem>>? Assignments { get; set; }
 
-    public List<CcdCollectionItem<AdoptionDocumentItem>>? Documents { get; set; }
+    public List<ListValue<AdoptionDocumentItem>>? Documents { get; set; }
 
     /// <summary>Markdown computed at read time; never stored.</summary>
     public string? CaseSummary { get; set; }
@@ -41,22 +42,13 @@ internal sealed class AdoptionCase
     public CaseTtl? Ttl { get; set; }
 }
 
-/// <summary>An item of a CCD collection: <c>{"id": ..., "value": {...}}</c>.</summary>
-internal sealed class CcdCollectionItem<T>
-    where T : class
-{
-    public string? Id { get; set; }
-
-    public T? Value { get; set; }
-}
-
 internal sealed class AdoptionAssignmentItem
 {
     public string? UserId { get; set; }
 
     public string? Role { get; set; }
 
-    public string? AssignedOn { get; set; }
+    public DateOnly? AssignedOn { get; set; }
 }
 
 internal sealed class AdoptionDocumentItem
@@ -67,13 +59,14 @@ internal sealed class AdoptionDocumentItem
 
     public long? SizeBytes { get; set; }
 
-    public string? Sha256 { get; set; }
-
-    public string? StorageRef { get; set; }
-
+    // In the order the view has always rendered them.
     public string? UploadStatus { get; set; }
 
     public string? VirusScanStatus { get; set; }
 
     public string? OcrStatus { get; set; }
+
+    public string? Sha256 { get; set; }
+
+    public string? StorageRef { get; set; }
 }

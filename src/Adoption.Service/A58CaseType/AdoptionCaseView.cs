@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using Adoption.Service.CaseWrites;
 using Ccd.Runtime.CaseTypes;
 using Npgsql;
@@ -35,7 +34,7 @@ internal sealed class AdoptionCaseView : ICaseView<AdoptionCase, AdoptionState>
         ORDER BY d.uploaded_at, d.id
         """;
 
-    public async ValueTask<JsonObject> RenderAsync(CaseViewContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken)
+    public async ValueTask<AdoptionCase> RenderAsync(CaseViewContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
         foreach (var sql in new[] { CaseSql, AssignmentsSql, DocumentsSql })
@@ -49,102 +48,72 @@ internal sealed class AdoptionCaseView : ICaseView<AdoptionCase, AdoptionState>
         if (!await reader.ReadAsync(cancellationToken))
         {
             // No live adoption row (a deleted case, which the runtime no longer serves): CCD sees no fields.
-            return [];
+            return new AdoptionCase();
         }
 
-        var data = new JsonObject
+        var view = new AdoptionCase
         {
-            ["caseNumber"] = reader.GetString(1),
-            ["courtCode"] = reader.GetString(2),
-            ["courtName"] = reader.GetString(3),
-            ["status"] = reader.GetString(4),
-            ["applicantName"] = reader.GetString(5),
+            CaseNumber = reader.GetString(1),
+            CourtCode = reader.GetString(2),
+            CourtName = reader.GetString(3),
+            Status = reader.GetString(4),
+            ApplicantName = reader.GetString(5),
+            ApplicantEmail = reader.IsDBNull(6) ? null : reader.GetString(6),
+            ApplicantPhone = reader.IsDBNull(7) ? null : reader.GetString(7),
+            ChildName = reader.GetString(8),
+            ChildDateOfBirth = reader.IsDBNull(9) ? null : reader.GetFieldValue<DateOnly>(9),
+            HearingDate = reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10),
+            Assignments = [],
+            Documents = [],
         };
-        if (!reader.IsDBNull(6))
-        {
-            data["applicantEmail"] = reader.GetString(6);
-        }
 
-        if (!reader.IsDBNull(7))
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            data["applicantPhone"] = reader.GetString(7);
-        }
-
-        data["childName"] = reader.GetString(8);
-        if (!reader.IsDBNull(9))
-        {
-            data["childDateOfBirth"] = reader.GetFieldValue<DateOnly>(9).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        }
-
-        if (!reader.IsDBNull(10))
-        {
-            data["hearingDate"] = reader.GetFieldValue<DateOnly>(10).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            view.Assignments.Add(new ListValue<AdoptionAssignmentItem>(reader.GetGuid(0).ToString(), new AdoptionAssignmentItem
+            {
+                UserId = reader.GetString(1),
+                Role = reader.GetString(2),
+                AssignedOn = DateOnly.FromDateTime(reader.GetDateTime(3)),
+            }));
         }
 
         await reader.NextResultAsync(cancellationToken);
-        var assignments = new JsonArray();
         while (await reader.ReadAsync(cancellationToken))
         {
-            assignments.Add(new JsonObject
+            view.Documents.Add(new ListValue<AdoptionDocumentItem>(reader.GetGuid(0).ToString(), new AdoptionDocumentItem
             {
-                ["id"] = reader.GetGuid(0).ToString(),
-                ["value"] = new JsonObject
-                {
-                    ["userId"] = reader.GetString(1),
-                    ["role"] = reader.GetString(2),
-                    ["assignedOn"] = reader.GetDateTime(3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                },
-            });
+                FileName = reader.GetString(1),
+                ContentType = reader.GetString(2),
+                SizeBytes = reader.GetInt64(3),
+                Sha256 = reader.IsDBNull(4) ? null : reader.GetString(4),
+                StorageRef = reader.IsDBNull(5) ? null : reader.GetString(5),
+                UploadStatus = reader.GetString(6),
+                VirusScanStatus = reader.GetString(7),
+                OcrStatus = reader.GetString(8),
+            }));
         }
 
-        await reader.NextResultAsync(cancellationToken);
-        var documents = new JsonArray();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var value = new JsonObject
-            {
-                ["fileName"] = reader.GetString(1),
-                ["contentType"] = reader.GetString(2),
-                ["sizeBytes"] = reader.GetInt64(3),
-                ["uploadStatus"] = reader.GetString(6),
-                ["virusScanStatus"] = reader.GetString(7),
-                ["ocrStatus"] = reader.GetString(8),
-            };
-            if (!reader.IsDBNull(4))
-            {
-                value["sha256"] = reader.GetString(4);
-            }
-
-            if (!reader.IsDBNull(5))
-            {
-                value["storageRef"] = reader.GetString(5);
-            }
-
-            documents.Add(new JsonObject { ["id"] = reader.GetGuid(0).ToString(), ["value"] = value });
-        }
-
-        data["assignments"] = assignments;
-        data["documents"] = documents;
-        data["caseSummary"] = Summary(data, assignments.Count, documents.Count);
-        return data;
+        view.CaseSummary = Summary(view);
+        return view;
     }
 
-    private static string Summary(JsonObject data, int assignments, int documents)
+    private static string Summary(AdoptionCase view)
     {
         var summary = new StringBuilder();
-        summary.Append(CultureInfo.InvariantCulture, $"## Adoption case {data["caseNumber"]}\n\n");
+        summary.Append(CultureInfo.InvariantCulture, $"## Adoption case {view.CaseNumber}\n\n");
         summary.Append("| | |\n|---|---|\n");
-        summary.Append(CultureInfo.InvariantCulture, $"| Court | {data["courtName"]} ({data["courtCode"]}) |\n");
-        summary.Append(CultureInfo.InvariantCulture, $"| Status | {CaseLifecycle.Label(CaseLifecycle.Parse((string)data["status"]!))} |\n");
-        summary.Append(CultureInfo.InvariantCulture, $"| Applicant | {Escape((string)data["applicantName"]!)} |\n");
-        summary.Append(CultureInfo.InvariantCulture, $"| Child | {Escape((string)data["childName"]!)} |\n");
-        if (data["hearingDate"] is { } hearingDate)
+        summary.Append(CultureInfo.InvariantCulture, $"| Court | {view.CourtName} ({view.CourtCode}) |\n");
+        summary.Append(CultureInfo.InvariantCulture, $"| Status | {CaseLifecycle.Label(CaseLifecycle.Parse(view.Status!))} |\n");
+        summary.Append(CultureInfo.InvariantCulture, $"| Applicant | {Escape(view.ApplicantName!)} |\n");
+        summary.Append(CultureInfo.InvariantCulture, $"| Child | {Escape(view.ChildName!)} |\n");
+        if (view.HearingDate is { } hearingDate)
         {
-            summary.Append(CultureInfo.InvariantCulture, $"| Hearing | {hearingDate} |\n");
+            summary.Append(CultureInfo.InvariantCulture, $"| Hearing | {hearingDate:yyyy-MM-dd} |\n");
         }
 
-        summary.Append(CultureInfo.InvariantCulture, $"| People assigned | {assignments} |\n");
-        summary.Append(CultureInfo.InvariantCulture, $"| Documents | {documents} |\n");
+        summary.Append(CultureInfo.InvariantCulture, $"| People assigned | {view.Assignments!.Count} |\n");
+        summary.Append(CultureInfo.InvariantCulture, $"| Documents | {view.Documents!.Count} |\n");
         return summary.ToString();
     }
 

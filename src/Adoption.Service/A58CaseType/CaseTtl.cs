@@ -9,14 +9,14 @@ namespace Adoption.Service.A58CaseType;
 /// </summary>
 internal sealed class CaseTtl
 {
-    /// <summary>The day CCD's TTL increment computed (<c>yyyy-MM-dd</c>); <c>ConfirmDisposal</c> (increment 0) sets it to its day.</summary>
+    /// <summary>The day CCD's TTL increment computed; <c>ConfirmDisposal</c> (increment 0) sets it to its day.</summary>
     [JsonPropertyName("SystemTTL")]
-    public string? SystemTtl { get; set; }
+    public DateOnly? SystemTtl { get; set; }
 
-    /// <summary>A day a user chose instead (<c>yyyy-MM-dd</c>).</summary>
+    /// <summary>A day a user chose instead.</summary>
     [JsonPropertyName("OverrideTTL")]
-    public string? OverrideTtl { get; set; }
+    public DateOnly? OverrideTtl { get; set; }
 
-    /// <summary><c>Yes</c> while disposal is suspended (a legal hold), else <c>No</c>.</summary>
-    public string? Suspended { get; set; }
+    /// <summary>True (CCD's <c>Yes</c>) while disposal is suspended (a legal hold).</summary>
+    public bool? Suspended { get; set; }
 }

@@ -12,7 +12,7 @@ namespace Adoption.Service.A58CaseType;
 /// </summary>
 internal static class CcdEventRunner
 {
-    public static async Task<SubmitResult<AdoptionState>> RunAsync(
+    public static async Task<SubmitResult<AdoptionCase, AdoptionState>> RunAsync(
         SubmitContext<AdoptionCase, AdoptionState> context,
         Func<AdoptionWriteContext, Task> body,
         CancellationToken cancellationToken)
@@ -28,10 +28,10 @@ internal static class CcdEventRunner
         }
         catch (ProblemException problem) when (problem.Status is >= 400 and < 500 and not 409)
         {
-            return new SubmitResult<AdoptionState> { Errors = [problem.Detail] };
+            return new SubmitResult<AdoptionCase, AdoptionState> { Errors = [problem.Detail] };
         }
 
-        return new SubmitResult<AdoptionState>
+        return new SubmitResult<AdoptionCase, AdoptionState>
         {
             State = write.NewState,
         };

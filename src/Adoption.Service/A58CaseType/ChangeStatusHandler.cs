@@ -12,7 +12,7 @@ namespace Adoption.Service.A58CaseType;
 /// </summary>
 internal sealed class ChangeStatusHandler(HearingDateRule hearingDates) : ISubmitHandler<AdoptionCase, AdoptionState>
 {
-    public Task<SubmitResult<AdoptionState>> SubmitAsync(SubmitContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken) =>
+    public Task<SubmitResult<AdoptionCase, AdoptionState>> SubmitAsync(SubmitContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken) =>
         CcdEventRunner.RunAsync(context, async write =>
         {
             var target = Target(context.EventId.Value);
@@ -20,7 +20,7 @@ internal sealed class ChangeStatusHandler(HearingDateRule hearingDates) : ISubmi
             // CCD's listHearing page makes the date mandatory and its mid-event callback checks it, but the submit is
             // what stores it: check again here, since nothing guarantees the callback ran on what is submitted.
             var hearing = target == AdoptionState.HEARING
-                ? hearingDates.Check(context.Proposed.HearingDate, DateOnly.FromDateTime(write.Now))
+                ? hearingDates.Check(context.Proposed.HearingDate is { } date ? HearingDateRule.Format(date) : null, DateOnly.FromDateTime(write.Now))
                 : null;
             await ChangeStatus.ExecuteAsync(write, id, target, expectedVersion: null, hearing);
         }, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Adoption.Service.Access;
 using Adoption.Service.CaseWrites;
 using Ccd.Runtime.CaseTypes;
@@ -12,7 +13,7 @@ namespace Adoption.Service.A58CaseType;
 /// </summary>
 internal sealed class DisposalEventHandler : ISubmitHandler<AdoptionCase, AdoptionState>
 {
-    public async Task<SubmitResult<AdoptionState>> SubmitAsync(SubmitContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken)
+    public async Task<SubmitResult<AdoptionCase, AdoptionState>> SubmitAsync(SubmitContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken)
     {
         var eventId = context.EventId.Value;
         if (!Caller.From(context.User).IsSystemUpdate)
@@ -22,7 +23,7 @@ internal sealed class DisposalEventHandler : ISubmitHandler<AdoptionCase, Adopti
 
         var confirm = eventId == A58.Events.ConfirmDisposal;
         var systemTtl = context.Proposed.Ttl?.SystemTtl;
-        if (confirm && string.IsNullOrEmpty(systemTtl))
+        if (confirm && systemTtl is null)
         {
             return Refused($"'{eventId}' carries no TTL.SystemTTL: A58's CCD definition needs the TTL field and a TTL increment of 0 on {eventId}.");
         }
@@ -30,14 +31,14 @@ internal sealed class DisposalEventHandler : ISubmitHandler<AdoptionCase, Adopti
         if (!await DisposalWrites.HasServiceRowsAsync(context, cancellationToken))
         {
             // Imported from CCD and never written here: only CCD's state moves.
-            return new SubmitResult<AdoptionState> { State = AdoptionState.PendingDisposal };
+            return new SubmitResult<AdoptionCase, AdoptionState> { State = AdoptionState.PendingDisposal };
         }
 
         return await CcdEventRunner.RunAsync(
             context,
-            write => confirm ? DisposalWrites.ConfirmAsync(write, systemTtl!) : DisposalWrites.MarkAsync(write),
+            write => confirm ? DisposalWrites.ConfirmAsync(write, systemTtl!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) : DisposalWrites.MarkAsync(write),
             cancellationToken);
     }
 
-    private static SubmitResult<AdoptionState> Refused(string error) => new() { Errors = [error] };
+    private static SubmitResult<AdoptionCase, AdoptionState> Refused(string error) => new() { Errors = [error] };
 }

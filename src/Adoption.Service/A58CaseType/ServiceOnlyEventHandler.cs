@@ -9,8 +9,8 @@ namespace Adoption.Service.A58CaseType;
 /// </summary>
 internal sealed class ServiceOnlyEventHandler : ISubmitHandler<AdoptionCase, AdoptionState>
 {
-    public Task<SubmitResult<AdoptionState>> SubmitAsync(SubmitContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken) =>
-        Task.FromResult(new SubmitResult<AdoptionState>
+    public Task<SubmitResult<AdoptionCase, AdoptionState>> SubmitAsync(SubmitContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken) =>
+        Task.FromResult(new SubmitResult<AdoptionCase, AdoptionState>
         {
             Errors = [$"'{context.EventId}' is recorded by the adoption service's own API (/api), not submitted through CCD."],
         });

@@ -6,7 +6,7 @@ namespace Adoption.Service.A58CaseType;
 /// <summary><c>submitApplication</c> from CCD: creates the adoption case under the reference CCD generated.</summary>
 internal sealed class SubmitApplicationHandler : ISubmitHandler<AdoptionCase, AdoptionState>
 {
-    public Task<SubmitResult<AdoptionState>> SubmitAsync(SubmitContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken) =>
+    public Task<SubmitResult<AdoptionCase, AdoptionState>> SubmitAsync(SubmitContext<AdoptionCase, AdoptionState> context, CancellationToken cancellationToken) =>
         CcdEventRunner.RunAsync(context, async write =>
         {
             // The fields in the REST API's order, so the first one at fault is the one either path names.

@@ -21,7 +21,7 @@ internal sealed class AdoptionWriteContext(EventContext context, Caller caller, 
 
     public long Reference => context.Reference;
 
-    public DateTime Now { get; } = DatabaseClock.ToStored(context.Now);
+    public DateTime Now { get; } = DatabaseClock.ToStored(context.Now.UtcDateTime);
 
     public Caller Caller => caller;
 

@@ -34,9 +34,10 @@ internal static class CaseInput
         return value;
     }
 
-    public static DateOnly ChildDateOfBirth(string text, DateTime now)
+    public static DateOnly ChildDateOfBirth(string text, DateTime now) => ChildDateOfBirth(FieldText.Date(text, "childDateOfBirth"), now);
+
+    public static DateOnly ChildDateOfBirth(DateOnly date, DateTime now)
     {
-        var date = FieldText.Date(text, "childDateOfBirth");
         if (date > DateOnly.FromDateTime(now))
         {
             throw ProblemException.BadRequest("childDateOfBirth", "'childDateOfBirth' must not be in the future.");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Adoption.Service.CaseWrites;
+using Ccd.Runtime.Hosting;
 using Ccd.Runtime.Problems;
 using Microsoft.AspNetCore.Http;
 
@@ -16,7 +17,7 @@ internal static class RequestJson
     public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         // Faults name the member at fault, as every other validation error of this API does.
-        var bytes = await StrictJson.ReadBodyAsync(request, nameMember: true, cancellationToken);
+        var bytes = await request.ReadStrictJsonAsync(cancellationToken);
         JsonNode? node;
         try
         {

@@ -86,5 +86,5 @@ internal abstract class CaseTypeDefinition
 
     /// <summary>The common case of every style: no handler stores the proposed data and state.</summary>
     protected static HandlerOutcome WithoutHandler(HandlerInput input) =>
-        new(NoHandlerResult.Instance, input.ProposedState, input.Proposed);
+        new(RuntimeResult.NoHandler, input.ProposedState, input.Proposed);
 }

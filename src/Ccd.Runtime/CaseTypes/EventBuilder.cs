@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Ccd.Runtime.CaseTypes;
 
 /// <summary>Declares one event of a case type (see <see cref="CaseTypeBuilder{TCase, TState}.Event"/>).</summary>
@@ -57,19 +59,48 @@ public sealed class EventBuilder<TCase, TState>
     }
 
     /// <summary>
-    /// Publishes the case field <paramref name="name"/> of the case view's rendering in the message's
-    /// <c>AdditionalData</c>, with its CCD field type (<c>Text</c>, <c>Number</c>, <c>MoneyGBP</c>, <c>Date</c>,
-    /// <c>DateTime</c>, <c>YesOrNo</c>, ...). Implies <see cref="Publish"/>.
+    /// Publishes the case field <paramref name="field"/> (<c>c => c.CourtCode</c>) of the case view's rendering in the
+    /// message's <c>AdditionalData</c>: its id is the member's JSON name (camelCase or <c>[JsonPropertyName]</c>), its
+    /// CCD field type follows from the member's .NET type (<see cref="string"/> <c>Text</c>, <see cref="DateOnly"/>
+    /// <c>Date</c>, <see cref="DateTime"/> and <see cref="DateTimeOffset"/> <c>DateTime</c>, <see cref="bool"/>
+    /// <c>YesOrNo</c>, <see cref="MoneyGBP"/> <c>MoneyGBP</c>, numbers <c>Number</c>). Implies <see cref="Publish"/>.
     /// </summary>
-    /// <remarks>An empty name or a type the publisher does not know stops start-up with one line naming the case type, event and field.</remarks>
-    public EventBuilder<TCase, TState> PublishedField(string name, string type = "Text")
+    /// <remarks>
+    /// An expression that is not a member of the case class, or a type with no CCD type to infer, stops start-up with
+    /// one line naming the case type, event and field; name the type with the other overload.
+    /// </remarks>
+    public EventBuilder<TCase, TState> PublishedField<TField>(Expression<Func<TCase, TField>> field)
     {
-        if (string.IsNullOrWhiteSpace(name))
+        ArgumentNullException.ThrowIfNull(field);
+        if (PublishedMember(field) is not { } member)
         {
-            Problems.Add("a published field has no name; name the case field to publish.");
             return this;
         }
 
+        var clrType = Nullable.GetUnderlyingType(typeof(TField)) ?? typeof(TField);
+        if (CaseTypes.PublishedField.InferType(clrType) is not { } type)
+        {
+            Problems.Add($"published field {CaseJson.FieldName(member)} has .NET type {clrType.Name}, whose CCD field type cannot be inferred; name it, as in PublishedField(c => c.{member.Name}, \"Email\").");
+            return this;
+        }
+
+        return Published(CaseJson.FieldName(member), type);
+    }
+
+    /// <summary>
+    /// Publishes the case field <paramref name="field"/> with the CCD field type <paramref name="type"/> (<c>Text</c>,
+    /// <c>TextArea</c>, <c>Email</c>, <c>PhoneUK</c>, <c>Postcode</c>, <c>FixedList</c>, <c>Number</c>,
+    /// <c>MoneyGBP</c>, <c>Date</c>, <c>DateTime</c>, <c>YesOrNo</c>, <c>Document</c>, ...). Implies <see cref="Publish"/>.
+    /// </summary>
+    /// <remarks>A type the publisher does not know stops start-up with one line naming the case type, event and field.</remarks>
+    public EventBuilder<TCase, TState> PublishedField<TField>(Expression<Func<TCase, TField>> field, string type)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return PublishedMember(field) is { } member ? Published(CaseJson.FieldName(member), type) : this;
+    }
+
+    private EventBuilder<TCase, TState> Published(string name, string type)
+    {
         if (!CaseTypes.PublishedField.IsKnownType(type))
         {
             Problems.Add($"published field {name} has type '{type}', which is not a CCD field type that can be published; use one of {CaseTypes.PublishedField.KnownTypes}.");
@@ -79,6 +110,19 @@ public sealed class EventBuilder<TCase, TState>
         _publishedFields.Add(new PublishedField(name, type));
         _publish = true;
         return this;
+    }
+
+    // c => c.Member (a property or field of the case class itself); a conversion the compiler added (to object) is looked through.
+    private System.Reflection.MemberInfo? PublishedMember(LambdaExpression field)
+    {
+        var body = field.Body is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert ? convert.Operand : field.Body;
+        if (body is MemberExpression { Member: System.Reflection.PropertyInfo or System.Reflection.FieldInfo } access && access.Expression == field.Parameters[0])
+        {
+            return access.Member;
+        }
+
+        Problems.Add($"published field '{field}' is not a member of {typeof(TCase).Name}; write it as c => c.Field, a top-level field of the case.");
+        return null;
     }
 
     /// <summary>Declares the event additive (such as adding a note): it never conflicts on a stale version.</summary>

@@ -26,7 +26,7 @@ public abstract class EventContext
         OnBehalfOf = core.OnBehalfOf;
         Connection = core.Connection;
         Transaction = core.Transaction;
-        Now = core.Now;
+        Now = new DateTimeOffset(core.Now.Ticks, TimeSpan.Zero); // the database clock's UTC time (its kind is unspecified)
         _jobs = core.Jobs;
     }
 
@@ -70,8 +70,11 @@ public abstract class EventContext
     /// <summary>The event's transaction; pass it to every command.</summary>
     public NpgsqlTransaction Transaction { get; }
 
-    /// <summary>The event's time (UTC, from the application's <see cref="TimeProvider"/>); the history row carries it.</summary>
-    public DateTime Now { get; }
+    /// <summary>
+    /// The event's time, in UTC from the application's <see cref="TimeProvider"/> (to the microsecond, as the
+    /// database keeps it); the history row carries it.
+    /// </summary>
+    public DateTimeOffset Now { get; }
 
     /// <summary>
     /// Enqueues post-submission work (emails, calls to other services) that runs after the event commits, at least

@@ -41,6 +41,16 @@ internal sealed record PublishedField(string Name, string Type)
 
     public static bool IsKnownType(string type) => SimpleTypes.ContainsKey(type);
 
+    /// <summary>The CCD field type of a case class member of <paramref name="type"/> (not nullable), or null when it cannot be told.</summary>
+    public static string? InferType(Type type) =>
+        type == typeof(string) ? "Text"
+        : type == typeof(DateOnly) ? "Date"
+        : type == typeof(DateTime) || type == typeof(DateTimeOffset) ? "DateTime"
+        : type == typeof(bool) ? "YesOrNo"
+        : type == typeof(MoneyGBP) ? "MoneyGBP"
+        : type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(decimal) || type == typeof(double) || type == typeof(float) ? "Number"
+        : null;
+
     public static string KnownTypes => string.Join(", ", SimpleTypes.Keys);
 }
 

@@ -16,19 +16,34 @@ internal sealed record HandlerInput(
     JsonObject? Current);
 
 /// <summary>What the handler decided, in one shape for both styles.</summary>
-internal sealed record HandlerOutcome(EventResult Result, string State, JsonObject Blob)
+internal sealed record HandlerOutcome(IEventResult Result, string State, JsonObject Blob)
 {
-    public static HandlerOutcome Refused(EventResult result, HandlerInput input) => new(result, input.ProposedState, input.StoredBlob);
+    public static HandlerOutcome Refused(IEventResult result, HandlerInput input) => new(result, input.ProposedState, input.StoredBlob);
 }
 
-/// <summary>The result of an event with no handler.</summary>
-internal sealed class NoHandlerResult : EventResult
+/// <summary>
+/// The result of an event with no handler (no errors), or of one the runtime itself refuses (an invalid significant
+/// item, revisions used up), answered like a handler's error.
+/// </summary>
+internal sealed class RuntimeResult(IReadOnlyList<string> errors) : IEventResult
 {
-    public static readonly NoHandlerResult Instance = new();
-}
+    public static readonly RuntimeResult NoHandler = new([]);
 
-/// <summary>An event the runtime itself refuses (an invalid significant item, revisions used up), answered like a handler's error.</summary>
-internal sealed class RuntimeRefusal : EventResult
-{
-    public RuntimeRefusal(string error) => Errors = [error];
+    public IReadOnlyList<string> Errors { get; } = errors;
+
+    public IReadOnlyList<string> Warnings => [];
+
+    public CaseSecurityClassification? SecurityClassification => null;
+
+    public string? Summary => null;
+
+    public string? Description => null;
+
+    public (string Description, string Url)? SignificantItem => null;
+
+    public string? ConfirmationHeader => null;
+
+    public string? ConfirmationBody => null;
+
+    public static RuntimeResult Refusal(string error) => new([error]);
 }

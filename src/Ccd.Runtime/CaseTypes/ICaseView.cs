@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Npgsql;
 
 namespace Ccd.Runtime.CaseTypes;
@@ -7,7 +6,8 @@ namespace Ccd.Runtime.CaseTypes;
 /// Renders what CCD sees as <c>case_data</c> from whatever the service stores: the blob, its own tables, or both,
 /// plus computed fields. Used for reads, for the history snapshot and for the search document, and compared before
 /// and after each event to decide whether the case's version moves. It must be deterministic for unchanged data.
-/// Resolved from dependency injection; register it as a service.
+/// The runtime serialises the case class it returns as CCD's case data (see <see cref="ListValue{T}"/> and
+/// <see cref="MoneyGBP"/> for CCD's field types); null members are left out. Resolved from dependency injection.
 /// </summary>
 /// <typeparam name="TCase">The case class.</typeparam>
 /// <typeparam name="TState">The state enum.</typeparam>
@@ -15,8 +15,8 @@ public interface ICaseView<TCase, TState>
     where TCase : class
     where TState : struct, Enum
 {
-    /// <summary>Renders the case.</summary>
-    ValueTask<JsonObject> RenderAsync(CaseViewContext<TCase, TState> context, CancellationToken cancellationToken);
+    /// <summary>Renders the case; a member left null is a field CCD does not see.</summary>
+    ValueTask<TCase> RenderAsync(CaseViewContext<TCase, TState> context, CancellationToken cancellationToken);
 }
 
 /// <summary>What a case view gets.</summary>
@@ -26,12 +26,11 @@ public sealed class CaseViewContext<TCase, TState>
     where TCase : class
     where TState : struct, Enum
 {
-    internal CaseViewContext(long reference, TState state, TCase blob, JsonObject data, NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    internal CaseViewContext(long reference, TState state, TCase blob, NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
         Reference = reference;
         State = state;
         Blob = blob;
-        Data = data;
         Connection = connection;
         Transaction = transaction;
     }
@@ -42,11 +41,8 @@ public sealed class CaseViewContext<TCase, TState>
     /// <summary>The case's state.</summary>
     public TState State { get; }
 
-    /// <summary>The stored blob as the case class.</summary>
+    /// <summary>The stored blob as the case class (the view's own copy: it may set fields on it and return it).</summary>
     public TCase Blob { get; }
-
-    /// <summary>The stored blob as JSON (a copy the view may modify and return).</summary>
-    public JsonObject Data { get; }
 
     /// <summary>An open connection to read the service's tables.</summary>
     public NpgsqlConnection Connection { get; }

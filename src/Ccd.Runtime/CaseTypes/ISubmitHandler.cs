@@ -12,5 +12,5 @@ public interface ISubmitHandler<TCase, TState>
     where TState : struct, Enum
 {
     /// <summary>Handles the event; throw only for unexpected failures (the event rolls back and CCD gets a 500).</summary>
-    Task<SubmitResult<TState>> SubmitAsync(SubmitContext<TCase, TState> context, CancellationToken cancellationToken);
+    Task<SubmitResult<TCase, TState>> SubmitAsync(SubmitContext<TCase, TState> context, CancellationToken cancellationToken);
 }

@@ -19,9 +19,15 @@ public sealed class ServiceEventContext : EventContext
     public JsonObject? Data { get; }
 }
 
-/// <summary>What the body of a service event decided.</summary>
-public sealed class ServiceEventOutcome : EventResult
+/// <summary>What the body of a service event decided; any error or warning rolls the whole event back.</summary>
+public sealed class ServiceEventOutcome : IEventResult
 {
+    /// <summary>Errors; any error refuses the event.</summary>
+    public IReadOnlyList<string> Errors { get; init; } = [];
+
+    /// <summary>Warnings; any warning refuses the event too.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The state after the event; null keeps the current state. Required on create.</summary>
     public StateId? State { get; init; }
 
@@ -40,6 +46,23 @@ public sealed class ServiceEventOutcome : EventResult
     /// wrote to its own tables still commits.
     /// </summary>
     public bool Unchanged { get; init; }
+
+    /// <summary>Overrides the case's security classification.</summary>
+    public CaseSecurityClassification? SecurityClassification { get; init; }
+
+    /// <summary>The history summary of the event.</summary>
+    public string? Summary { get; init; }
+
+    /// <summary>The history description of the event.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>A document to show against the event in CCD's history: a description of 1-64 characters and an absolute http(s) URL.</summary>
+    public (string Description, string Url)? SignificantItem { get; init; }
+
+    // A service event answers no CCD user: there is no confirmation to show.
+    string? IEventResult.ConfirmationHeader => null;
+
+    string? IEventResult.ConfirmationBody => null;
 
     /// <summary>Success with nothing overridden.</summary>
     public static ServiceEventOutcome Ok(StateId? state = null) => new() { State = state };

@@ -35,6 +35,6 @@ public sealed class SubmitContext<TCase, TState> : EventContext
     /// </summary>
     public TCase Proposed { get; }
 
-    /// <summary>The state CCD proposes (the event's post-state); return another in <see cref="SubmitResult{TState}.State"/> to override it.</summary>
+    /// <summary>The state CCD proposes (the event's post-state); return another in <see cref="SubmitResult{TCase, TState}.State"/> to override it.</summary>
     public TState ProposedState { get; }
 }

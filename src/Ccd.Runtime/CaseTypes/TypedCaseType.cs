@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Ccd.Runtime.Problems;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -54,8 +53,9 @@ internal sealed class TypedCaseType<TCase, TState> : CaseTypeDefinition
         var view = (ICaseView<TCase, TState>)services.GetRequiredService(_view);
         var typed = blob.Deserialize<TCase>(CaseJson.Options)
             ?? throw new InvalidOperationException($"The stored data of case {reference} is not a {typeof(TCase).Name}.");
-        var context = new CaseViewContext<TCase, TState>(reference, typedState, typed, (JsonObject)blob.DeepClone(), connection, transaction);
-        return await view.RenderAsync(context, cancellationToken);
+        var rendered = await view.RenderAsync(new CaseViewContext<TCase, TState>(reference, typedState, typed, connection, transaction), cancellationToken)
+            ?? throw new InvalidOperationException($"{_view.Name} rendered no case for case {reference}.");
+        return CaseJson.Write(rendered);
     }
 
     public override async Task<HandlerOutcome> HandleAsync(IServiceProvider services, EventDefinition definition, HandlerInput input, CancellationToken cancellationToken)
@@ -66,20 +66,21 @@ internal sealed class TypedCaseType<TCase, TState> : CaseTypeDefinition
                 var handler = (ISubmitHandler<TCase, TState>)services.GetRequiredService(definition.HandlerType!);
                 var context = new SubmitContext<TCase, TState>(
                     input.Core,
-                    input.Before is null ? null : Read(input.Before, "case_details_before.case_data"),
+                    input.Before is null ? null : CaseJson.Read<TCase>(input.Before, "case_details_before.case_data"),
                     input.StateBefore is not null && _states.TryGetValue(input.StateBefore, out var before) ? before : null,
-                    Read(input.Proposed, "case_details.case_data"),
+                    CaseJson.Read<TCase>(input.Proposed, "case_details.case_data"),
                     _states[input.ProposedState],
-                    input.Current is null ? null : Read(input.Current, "stored case"));
+                    input.Current is null ? null : CaseJson.Read<TCase>(input.Current, "stored case"));
                 var result = await handler.SubmitAsync(context, cancellationToken);
-                return result.Refused
+                return result.Refused()
                     ? HandlerOutcome.Refused(result, input)
-                    : new HandlerOutcome(result, result.State?.ToString() ?? input.ProposedState, result.Data ?? input.StoredBlob);
+                    : new HandlerOutcome(result, result.State?.ToString() ?? input.ProposedState,
+                        result.Data is { } data ? CaseJson.Write(data) : input.StoredBlob);
             case HandlerKind.Blob:
                 var blobHandler = (IBlobHandler)services.GetRequiredService(definition.HandlerType!);
                 var blobResult = await blobHandler.HandleAsync(
                     new BlobContext(input.Core, input.Before, input.StateBefore, input.Proposed, input.ProposedState, input.Current?.DeepClone().AsObject()), cancellationToken);
-                if (blobResult.Refused)
+                if (blobResult.Refused())
                 {
                     return HandlerOutcome.Refused(blobResult, input);
                 }
@@ -96,19 +97,6 @@ internal sealed class TypedCaseType<TCase, TState> : CaseTypeDefinition
                     blobResult.Data ?? throw new InvalidOperationException($"{definition.HandlerType!.Name} returned no data."));
             default:
                 return WithoutHandler(input);
-        }
-    }
-
-    private static TCase Read(JsonObject data, string field)
-    {
-        try
-        {
-            return data.Deserialize<TCase>(CaseJson.Options)
-                ?? throw ProblemException.BadRequest(field, $"{field} is not a valid {typeof(TCase).Name}.");
-        }
-        catch (JsonException exception)
-        {
-            throw ProblemException.BadRequest(field, $"{field} is not a valid {typeof(TCase).Name}: {exception.Message}");
         }
     }
 }

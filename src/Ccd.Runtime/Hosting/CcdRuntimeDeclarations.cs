@@ -19,7 +19,7 @@ public static partial class CcdRuntimeExtensions
     ///     .HmctsServiceId("ABA4")
     ///     .View&lt;AdoptionCaseView&gt;()
     ///     .Event("submitApplication", e => e.Name("Submit application").Handler&lt;SubmitApplication&gt;()
-    ///         .Publish().PublishedField("courtCode", "Text")));
+    ///         .Publish().PublishedField(c => c.CourtCode)));
     /// </code></example>
     /// <remarks>
     /// Nothing throws here: a mistake in the declaration (the case type or an event declared twice, a bad published

@@ -9,7 +9,7 @@ namespace Ccd.Runtime.Problems;
 /// enumerated), invalid UTF-8 and lone surrogates (the parsers would fail late or silently substitute U+FFFD), U+0000
 /// (which PostgreSQL cannot store in <c>jsonb</c> or <c>text</c>), and nesting deeper than <see cref="MaxDepth"/>.
 /// </summary>
-public static class StrictJson
+internal static class StrictJson
 {
     /// <summary>The deepest nesting accepted, the serializer's default.</summary>
     public const int MaxDepth = 64;

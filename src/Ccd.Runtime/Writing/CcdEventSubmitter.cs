@@ -133,7 +133,7 @@ internal sealed class CcdEventSubmitter(
                 ? null
                 : await CaseType.RenderAsync(Services, write.Reference, existing.State, existing.Data, write.Connection, write.Transaction, cancellationToken);
             var outcome = await Body(new ServiceEventContext(core, StateOf(existing?.State), existing?.Data), cancellationToken);
-            if (outcome.Refused)
+            if (outcome.Refused())
             {
                 return Refused(write.Reference, existing, outcome.Errors, outcome.Warnings);
             }

@@ -79,7 +79,7 @@ internal sealed class CcdSubmission(NpgsqlDataSource dataSource, CaseTypeCatalog
         SubmitValidation.CheckAgainstStored(request, existing);
         if (!write.HasRevisionsFor(1))
         {
-            return SubmitAnswer.Refusal(new RuntimeRefusal(EventCommit.RevisionsExhausted));
+            return SubmitAnswer.Refusal(RuntimeResult.Refusal(EventCommit.RevisionsExhausted));
         }
 
         var details = request.Raw.EventDetails!;
@@ -103,14 +103,14 @@ internal sealed class CcdSubmission(NpgsqlDataSource dataSource, CaseTypeCatalog
             core, request.Raw.CaseDetailsBefore?.CaseData, existing?.State, ReservedTtl.With(proposed, ttl), proposedState, existing?.Data ?? [], renderedBefore),
             cancellationToken);
         var result = outcome.Result;
-        if (result.Refused)
+        if (result.Refused())
         {
             return SubmitAnswer.Refusal(result);
         }
 
         if (EventCommit.ValidateSignificantItem(result.SignificantItem) is { } itemError)
         {
-            return SubmitAnswer.Refusal(new RuntimeRefusal(itemError));
+            return SubmitAnswer.Refusal(RuntimeResult.Refusal(itemError));
         }
 
         var plan = new EventPlan

@@ -44,7 +44,7 @@ internal sealed record SubmitAnswer(int Status, byte[] Body, string Outcome)
     }
 
     /// <summary>A business refusal: 200 with the errors and warnings, nothing written (the transaction is disposed unused).</summary>
-    public static SubmitAnswer Refusal(EventResult result)
+    public static SubmitAnswer Refusal(IEventResult result)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))

@@ -41,18 +41,27 @@ public sealed class DeclarationErrorTests(PostgresServer postgres)
     public async Task a_published_field_of_an_unknown_type_is_named()
     {
         var error = await ServeAsync(null, runtime => runtime.AddCaseType<TypedCase, TypedState>("FT_Decl", "TEST", ct => ct
-            .Event("close", e => e.PublishedField("title", "Txt"))));
+            .Event("close", e => e.PublishedField(c => c.Title, "Txt"))));
 
         Assert.StartsWith("error: Case type FT_Decl, event close: published field title has type 'Txt', which is not a CCD field type that can be published; use one of Text, ", error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task a_published_field_without_a_name_is_named()
+    public async Task a_published_field_that_is_not_a_member_of_the_case_is_named()
     {
         var error = await ServeAsync(null, runtime => runtime.AddCaseType<TypedCase, TypedState>("FT_Decl", "TEST", ct => ct
-            .Event("close", e => e.PublishedField(" "))));
+            .Event("close", e => e.PublishedField(c => c.Title + "!"))));
 
-        Assert.Equal("error: Case type FT_Decl, event close: a published field has no name; name the case field to publish.", error);
+        Assert.Equal("error: Case type FT_Decl, event close: published field 'c => (c.Title + \"!\")' is not a member of TypedCase; write it as c => c.Field, a top-level field of the case.", error);
+    }
+
+    [Fact]
+    public async Task a_published_field_whose_ccd_type_cannot_be_inferred_is_named()
+    {
+        var error = await ServeAsync(null, runtime => runtime.AddCaseType<TypedCase, TypedState>("FT_Decl", "TEST", ct => ct
+            .Event("close", e => e.PublishedField(c => c.Notes))));
+
+        Assert.Equal("error: Case type FT_Decl, event close: published field notes has .NET type List`1, whose CCD field type cannot be inferred; name it, as in PublishedField(c => c.Notes, \"Email\").", error);
     }
 
     [Fact]

@@ -19,6 +19,24 @@ public sealed class TypedCase
 
     /// <summary>Tells <see cref="TypedSubmitHandler"/> what to do: error, warning, throw, close, item, bad-item, job, wait, ttl.</summary>
     public string? Behaviour { get; set; }
+
+    /// <summary>Computed by <see cref="TypedCaseView"/>.</summary>
+    public string? Heading { get; set; }
+
+    /// <summary>Computed by <see cref="TypedCaseView"/>: the notes in the service's own table.</summary>
+    public long? NoteCount { get; set; }
+
+    /// <summary>CCD's retention TTL, which only CCD sets.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("TTL")]
+    public TypedTtl? Ttl { get; set; }
+}
+
+public sealed class TypedTtl
+{
+    [System.Text.Json.Serialization.JsonPropertyName("SystemTTL")]
+    public DateOnly? SystemTtl { get; set; }
+
+    public bool? Suspended { get; set; }
 }
 
 public enum TypedState
@@ -65,7 +83,7 @@ public sealed class HandlerProbe
 /// <summary>Writes the note to the service's own table, then does what the proposed case's <c>behaviour</c> says.</summary>
 internal sealed class TypedSubmitHandler(HandlerProbe probe) : ISubmitHandler<TypedCase, TypedState>
 {
-    public async Task<SubmitResult<TypedState>> SubmitAsync(SubmitContext<TypedCase, TypedState> context, CancellationToken cancellationToken)
+    public async Task<SubmitResult<TypedCase, TypedState>> SubmitAsync(SubmitContext<TypedCase, TypedState> context, CancellationToken cancellationToken)
     {
         await using (var insert = new NpgsqlCommand("INSERT INTO testservice.notes (reference, note) VALUES (@r, @n)", context.Connection, context.Transaction))
         {
@@ -75,33 +93,33 @@ internal sealed class TypedSubmitHandler(HandlerProbe probe) : ISubmitHandler<Ty
         }
 
         var confirmation = $"# Saved {context.Reference}";
-        var data = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(context.Proposed, CaseJsonOptions))!.AsObject();
+        var data = context.Proposed;
         switch (context.Proposed.Behaviour)
         {
             case "error":
-                return new SubmitResult<TypedState> { Errors = ["The title is not allowed."] };
+                return new SubmitResult<TypedCase, TypedState> { Errors = ["The title is not allowed."] };
             case "warning":
-                return new SubmitResult<TypedState> { Warnings = ["Are you sure?"] };
+                return new SubmitResult<TypedCase, TypedState> { Warnings = ["Are you sure?"] };
             case "throw":
                 throw new InvalidOperationException("The handler failed after writing.");
             case "close":
-                return new SubmitResult<TypedState> { State = TypedState.Closed, ConfirmationHeader = confirmation, Data = data };
+                return new SubmitResult<TypedCase, TypedState> { State = TypedState.Closed, ConfirmationHeader = confirmation, Data = data };
             case "item":
-                return new SubmitResult<TypedState> { SignificantItem = ("Order", "https://docs.example/1"), ConfirmationHeader = confirmation, Data = data };
+                return new SubmitResult<TypedCase, TypedState> { SignificantItem = ("Order", "https://docs.example/1"), ConfirmationHeader = confirmation, Data = data };
             case "bad-item":
-                return new SubmitResult<TypedState> { SignificantItem = ("Order", "not a url") };
+                return new SubmitResult<TypedCase, TypedState> { SignificantItem = ("Order", "not a url") };
             case "job":
                 context.EnqueueJob("test-email", new JsonObject { ["to"] = "a@example.org" }, "email");
-                return new SubmitResult<TypedState> { ConfirmationHeader = confirmation, Data = data };
+                return new SubmitResult<TypedCase, TypedState> { ConfirmationHeader = confirmation, Data = data };
             case "ttl":
-                data["TTL"] = new JsonObject { ["SystemTTL"] = "2000-01-01", ["Suspended"] = "No" }; // a handler may not change it
-                return new SubmitResult<TypedState> { Data = data };
+                data.Ttl = new TypedTtl { SystemTtl = new DateOnly(2000, 1, 1), Suspended = false }; // a handler may not change it
+                return new SubmitResult<TypedCase, TypedState> { Data = data };
             case "wait":
                 probe.Started.TrySetResult();
                 await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
-                return new SubmitResult<TypedState>();
+                return new SubmitResult<TypedCase, TypedState>();
             default:
-                return new SubmitResult<TypedState>
+                return new SubmitResult<TypedCase, TypedState>
                 {
                     ConfirmationHeader = confirmation,
                     ConfirmationBody = "Body",
@@ -110,11 +128,6 @@ internal sealed class TypedSubmitHandler(HandlerProbe probe) : ISubmitHandler<Ty
                 };
         }
     }
-
-    private static readonly System.Text.Json.JsonSerializerOptions CaseJsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
 }
 
 /// <summary>
@@ -123,28 +136,20 @@ internal sealed class TypedSubmitHandler(HandlerProbe probe) : ISubmitHandler<Ty
 /// </summary>
 internal sealed class AddTypedNoteHandler : ISubmitHandler<TypedCase, TypedState>
 {
-    public Task<SubmitResult<TypedState>> SubmitAsync(SubmitContext<TypedCase, TypedState> context, CancellationToken cancellationToken)
-    {
-        var data = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(context.Proposed, Options))!.AsObject();
-        return Task.FromResult(new SubmitResult<TypedState> { Data = data });
-    }
-
-    private static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
+    public Task<SubmitResult<TypedCase, TypedState>> SubmitAsync(SubmitContext<TypedCase, TypedState> context, CancellationToken cancellationToken) =>
+        Task.FromResult(new SubmitResult<TypedCase, TypedState> { Data = context.Proposed });
 }
 
 /// <summary>Renders the blob plus a computed field and the number of notes in the service's own table.</summary>
 internal sealed class TypedCaseView : ICaseView<TypedCase, TypedState>
 {
-    public async ValueTask<JsonObject> RenderAsync(CaseViewContext<TypedCase, TypedState> context, CancellationToken cancellationToken)
+    public async ValueTask<TypedCase> RenderAsync(CaseViewContext<TypedCase, TypedState> context, CancellationToken cancellationToken)
     {
         await using var count = new NpgsqlCommand("SELECT count(*) FROM testservice.notes WHERE reference = @r", context.Connection, context.Transaction);
         count.Parameters.AddWithValue("r", context.Reference);
-        var data = context.Data;
-        data["heading"] = $"{context.Blob.Title} ({context.State})";
-        data["noteCount"] = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        var data = context.Blob;
+        data.Heading = $"{data.Title} ({context.State})";
+        data.NoteCount = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
         return data;
     }
 }

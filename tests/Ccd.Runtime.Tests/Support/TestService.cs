@@ -70,7 +70,7 @@ internal sealed class TestService : IAsyncDisposable
                 .AddCaseType<TypedCase, TypedState>(TypedType, Jurisdiction, ct => ct
                     .HmctsServiceId(ServiceId)
                     .View<TypedCaseView>()
-                    .Event("create", e => e.Name("Create typed").Handler<TypedSubmitHandler>().Publish().PublishedField("title"))
+                    .Event("create", e => e.Name("Create typed").Handler<TypedSubmitHandler>().Publish().PublishedField(c => c.Title))
                     .Event("edit", e => e.Handler<TypedSubmitHandler>())
                     .Event("shout", e => e.BlobHandler<ShoutingBlobHandler>())
                     .Event("addTypedNote", e => e.Handler<AddTypedNoteHandler>().Additive())
