@@ -16,13 +16,20 @@ internal sealed class CaseTypeHandlerCheck(IServiceScopeFactory scopes, CaseType
         {
             foreach (var (role, type, eventId) in caseType.DeclaredClasses())
             {
+                var where = eventId is null ? $"Case type {caseType.Id}" : $"Case type {caseType.Id}, event {eventId}";
+                if (type.IsAbstract && scope.ServiceProvider.GetService(type) is null)
+                {
+                    var kind = type.IsInterface ? "an interface" : "an abstract class";
+                    throw new CcdStartupException(
+                        $"{where}: {role} {type.Name} is {kind} and no implementation of it is registered; register one (services.AddScoped<{type.Name}, ...>()) or name the class itself.");
+                }
+
                 try
                 {
                     _ = ActivatorUtilities.GetServiceOrCreateInstance(scope.ServiceProvider, type);
                 }
                 catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or MissingMethodException)
                 {
-                    var where = eventId is null ? $"Case type {caseType.Id}" : $"Case type {caseType.Id}, event {eventId}";
                     throw new CcdStartupException($"{where}: {role} {type.Name} cannot be created: {OneLine(exception.Message)}", exception);
                 }
             }

@@ -31,7 +31,8 @@ internal static class CaseTypeRegistration
         }
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICcdStartupCheck, CaseTypeHandlerCheck>());
-        foreach (var type in definition.ServiceTypes.Distinct())
+        // An interface or abstract class is the service's to register with its implementation (checked at start-up).
+        foreach (var type in definition.ServiceTypes.Distinct().Where(type => !type.IsAbstract))
         {
             builder.Services.TryAddScoped(type);
         }

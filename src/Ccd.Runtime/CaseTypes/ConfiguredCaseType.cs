@@ -5,14 +5,15 @@ namespace Ccd.Runtime.CaseTypes;
 
 /// <summary>
 /// A case type declared in configuration only (<c>Ccd:CaseTypes</c>): the case is a plain JSON blob, every event
-/// stores the proposed <c>case_data</c>, the view is the blob, and any state CCD sends is accepted.
+/// stores the proposed <c>case_data</c> (in the event's <see cref="EventDefinition.PostState"/> when it names one),
+/// and the view is the blob. With <paramref name="states"/> declared only those states are accepted, else any state CCD sends.
 /// </summary>
-internal sealed class ConfiguredCaseType(string id, string jurisdiction, string? hmctsServiceId, IReadOnlyList<EventDefinition> events)
+internal sealed class ConfiguredCaseType(string id, string jurisdiction, string? hmctsServiceId, IReadOnlyList<EventDefinition> events, IReadOnlySet<string> states)
     : CaseTypeDefinition(id, jurisdiction, hmctsServiceId, events)
 {
     public override IEnumerable<Type> ServiceTypes => [];
 
-    public override bool IsKnownState(string state) => !string.IsNullOrWhiteSpace(state);
+    public override bool IsKnownState(string state) => states.Count == 0 ? !string.IsNullOrWhiteSpace(state) : states.Contains(state);
 
     public override string StateName(string state) => state;
 
@@ -22,5 +23,5 @@ internal sealed class ConfiguredCaseType(string id, string jurisdiction, string?
         ValueTask.FromResult(blob);
 
     public override Task<HandlerOutcome> HandleAsync(IServiceProvider services, EventDefinition definition, HandlerInput input, CancellationToken cancellationToken) =>
-        Task.FromResult(WithoutHandler(input));
+        Task.FromResult(definition.PostState is { } state ? WithoutHandler(input) with { State = state } : WithoutHandler(input));
 }

@@ -21,6 +21,7 @@ internal static class ConfiguredCaseTypes
                 throw new CcdStartupException($"{key} needs both Id and Jurisdiction.");
             }
 
+            var states = settings.States.Where(state => !string.IsNullOrWhiteSpace(state)).Select(state => state.Trim()).ToHashSet(StringComparer.Ordinal);
             var events = new List<EventDefinition>();
             for (var j = 0; j < settings.Events.Count; j++)
             {
@@ -44,6 +45,13 @@ internal static class ConfiguredCaseTypes
                     fields.Add(new PublishedField(field.Name.Trim(), type));
                 }
 
+                var postState = string.IsNullOrWhiteSpace(e.PostState) ? null : e.PostState.Trim();
+                if (postState is not null && !states.Contains(postState))
+                {
+                    throw new CcdStartupException(
+                        $"{key}:Events:{j}:PostState names state '{postState}', which is not one of {key}:States ({(states.Count == 0 ? "none declared" : string.Join(", ", states))}).");
+                }
+
                 events.Add(new EventDefinition
                 {
                     Id = e.Id.Trim(),
@@ -52,6 +60,7 @@ internal static class ConfiguredCaseTypes
                     Additive = e.Additive,
                     NonConcurrent = e.NonConcurrent,
                     PublishedFields = fields,
+                    PostState = postState,
                 });
             }
 
@@ -59,7 +68,7 @@ internal static class ConfiguredCaseTypes
             try
             {
                 caseType = new ConfiguredCaseType(settings.Id.Trim(), settings.Jurisdiction.Trim(),
-                    string.IsNullOrWhiteSpace(settings.HmctsServiceId) ? null : settings.HmctsServiceId.Trim(), events);
+                    string.IsNullOrWhiteSpace(settings.HmctsServiceId) ? null : settings.HmctsServiceId.Trim(), events, states);
             }
             catch (ArgumentException exception)
             {
@@ -78,6 +87,9 @@ internal static class ConfiguredCaseTypes
 
         public string? HmctsServiceId { get; set; }
 
+        /// <summary>The case type's state ids; when declared, a submit in another state is refused (400).</summary>
+        public List<string> States { get; set; } = [];
+
         public List<EventSettings> Events { get; set; } = [];
     }
 
@@ -92,6 +104,8 @@ internal static class ConfiguredCaseTypes
         public bool Additive { get; set; }
 
         public bool NonConcurrent { get; set; }
+
+        public string? PostState { get; set; }
 
         public List<FieldSettings> PublishedFields { get; set; } = [];
     }

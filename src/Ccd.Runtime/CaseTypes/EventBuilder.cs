@@ -80,7 +80,7 @@ public sealed class EventBuilder<TCase, TState>
         var clrType = Nullable.GetUnderlyingType(typeof(TField)) ?? typeof(TField);
         if (CaseTypes.PublishedField.InferType(clrType) is not { } type)
         {
-            Problems.Add($"published field {CaseJson.FieldName(member)} has .NET type {clrType.Name}, whose CCD field type cannot be inferred; name it, as in PublishedField(c => c.{member.Name}, \"Email\").");
+            Problems.Add($"published field {CaseJson.FieldName(member)} has .NET type {Shown(clrType)}, whose CCD field type cannot be inferred; name it, as in PublishedField(c => c.{member.Name}, \"Email\").");
             return this;
         }
 
@@ -111,6 +111,9 @@ public sealed class EventBuilder<TCase, TState>
         _publish = true;
         return this;
     }
+
+    private static string Shown(Type type) =>
+        type.IsGenericType ? $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", type.GetGenericArguments().Select(Shown))}>" : type.Name;
 
     // c => c.Member (a property or field of the case class itself); a conversion the compiler added (to object) is looked through.
     private System.Reflection.MemberInfo? PublishedMember(LambdaExpression field)

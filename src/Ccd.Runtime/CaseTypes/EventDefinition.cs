@@ -74,6 +74,9 @@ internal sealed class EventDefinition
 
     public IReadOnlyList<PublishedField> PublishedFields { get; init; } = [];
 
+    /// <summary>The state the event leaves the case in, whatever CCD proposed (configuration case types); null keeps CCD's.</summary>
+    public string? PostState { get; init; }
+
     public HandlerKind HandlerKind { get; init; }
 
     /// <summary>The handler class, resolved from dependency injection per event.</summary>

@@ -29,6 +29,28 @@ public sealed class DeclarationErrorTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task a_handler_named_by_an_interface_nobody_implements_is_named_as_missing()
+    {
+        var url = await postgres.CreateEmptyDatabaseAsync();
+
+        var error = await ServeAsync(url, runtime => runtime.AddCaseType<TypedCase, TypedState>("FT_Decl", "TEST", ct => ct
+            .Event("create", e => e.Handler<ICreateTyped>())));
+
+        Assert.Equal("error: Case type FT_Decl, event create: handler ICreateTyped is an interface and no implementation of it is registered; register one (services.AddScoped<ICreateTyped, ...>()) or name the class itself.", error);
+    }
+
+    [Fact]
+    public async Task an_event_moving_to_a_state_the_configuration_does_not_declare_is_named_by_its_key()
+    {
+        var error = await ServeAsync(null, _ => { },
+            "--Ccd:CaseTypes:0:Id=FT_Conf", "--Ccd:CaseTypes:0:Jurisdiction=TEST",
+            "--Ccd:CaseTypes:0:States:0=Open", "--Ccd:CaseTypes:0:States:1=Closed",
+            "--Ccd:CaseTypes:0:Events:0:Id=create", "--Ccd:CaseTypes:0:Events:1:Id=close", "--Ccd:CaseTypes:0:Events:1:PostState=Closd");
+
+        Assert.Equal("error: Ccd:CaseTypes:0:Events:1:PostState names state 'Closd', which is not one of Ccd:CaseTypes:0:States (Open, Closed).", error);
+    }
+
+    [Fact]
     public async Task an_event_declared_twice_is_named()
     {
         var error = await ServeAsync(null, runtime => runtime.AddCaseType<TypedCase, TypedState>("FT_Decl", "TEST", ct => ct
@@ -61,7 +83,7 @@ public sealed class DeclarationErrorTests(PostgresServer postgres)
         var error = await ServeAsync(null, runtime => runtime.AddCaseType<TypedCase, TypedState>("FT_Decl", "TEST", ct => ct
             .Event("close", e => e.PublishedField(c => c.Notes))));
 
-        Assert.Equal("error: Case type FT_Decl, event close: published field notes has .NET type List`1, whose CCD field type cannot be inferred; name it, as in PublishedField(c => c.Notes, \"Email\").", error);
+        Assert.Equal("error: Case type FT_Decl, event close: published field notes has .NET type List<String>, whose CCD field type cannot be inferred; name it, as in PublishedField(c => c.Notes, \"Email\").", error);
     }
 
     [Fact]
@@ -124,6 +146,11 @@ public sealed class DeclarationErrorTests(PostgresServer postgres)
         var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == 1, $"expected one line, got:\n{error}");
         return lines[0].Trim();
+    }
+
+    /// <summary>A handler the declaration names by its interface, which nothing implements.</summary>
+    public interface ICreateTyped : ISubmitHandler<TypedCase, TypedState>
+    {
     }
 
     public enum AliasedState
