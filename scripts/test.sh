@@ -23,8 +23,9 @@ done
 # The packages a service team uses (Ccd.Runtime, Ccd.Runtime.LocalDatabase, Ccd.Runtime.Testing, the ccd-conformance tool), packed under a
 # version of this run, and the sample test project outside the solution that restores them from that folder.
 echo "== packages and samples/NoteService.Tests"
+version="1.0.0-ci.$(date +%s)"
 pack_and_build_sample() {
-  local version="1.0.0-ci.$(date +%s)" project
+  local project
   rm -rf artifacts/packages
   for project in src/Ccd.Runtime src/Ccd.Runtime.LocalDatabase src/Ccd.Runtime.Testing src/Ccd.Conformance; do
     dotnet pack "$project" -c Release --no-build -nologo -v q -p:PackageVersion="$version" -o artifacts/packages || return 1
@@ -36,6 +37,17 @@ if pack_and_build_sample; then
   dotnet samples/NoteService.Tests/bin/Release/net10.0/NoteService.Tests.dll -result-ctrf "$results/samples.ctrf.json" -noColor 2>&1 | tail -n 40 || status=1
 else
   echo '{"results":{"summary":{"passed":0,"failed":1}}}' > "$results/samples.ctrf.json"
+fi
+
+# docs/first-service.md's sample, run as its reader runs it: a plain `dotnet test` in its folder (its global.json
+# selects Microsoft Testing Platform), on the packages packed above.
+echo "== samples/FirstService"
+if [ -n "$(ls artifacts/packages/Ccd.Runtime.Testing.*.nupkg 2>/dev/null)" ] && (cd samples/FirstService && dotnet test -c Release -p:CcdPackageVersion="$version" \
+    --report-ctrf --report-ctrf-filename first-service.ctrf.json --results-directory "$results" --no-ansi 2>&1 | tail -n 40); then
+  :
+else
+  status=1
+  [ -f "$results/first-service.ctrf.json" ] || echo '{"results":{"summary":{"passed":0,"failed":1}}}' > "$results/first-service.ctrf.json"
 fi
 
 # The /ccd-persistence process tests, the crash test and the adoption API tests once more behind Debian's PgBouncer
