@@ -43,7 +43,7 @@ fi
 # selects Microsoft Testing Platform), on the packages packed above.
 echo "== samples/FirstService"
 if [ -n "$(ls artifacts/packages/Ccd.Runtime.Testing.*.nupkg 2>/dev/null)" ] && (cd samples/FirstService && dotnet test -c Release -p:CcdPackageVersion="$version" \
-    --report-ctrf --report-ctrf-filename first-service.ctrf.json --results-directory "$results" --no-ansi 2>&1 | tail -n 40); then
+    --report-xunit-ctrf --report-xunit-ctrf-filename first-service.ctrf.json --results-directory "$results" --no-ansi 2>&1 | tail -n 40); then
   :
 else
   status=1

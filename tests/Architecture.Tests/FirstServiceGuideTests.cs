@@ -31,7 +31,7 @@ public sealed class FirstServiceGuideTests
     [Fact]
     public void a_listing_changed_by_one_character_is_reported_with_its_file_and_line()
     {
-        var listing = GuideListings.Blocks(GuideText).First(block => block.File is not null && block.File.EndsWith(".cs", StringComparison.Ordinal));
+        var listing = GuideListings.Blocks(GuideText).First(block => block.File is not null && block.Text.Contains("namespace Claims;", StringComparison.Ordinal));
         var changed = GuideText.Replace(listing.Text, listing.Text.Replace("namespace Claims", "namespace Claimz", StringComparison.Ordinal), StringComparison.Ordinal);
 
         var problems = GuideListings.Problems(changed, Checkout.Root, Sample, TemplateFiles);

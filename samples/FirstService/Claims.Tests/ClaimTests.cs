@@ -62,7 +62,7 @@ public sealed class ClaimTests(ClaimsHost service)
         CcdExpect.SubmitAccepted(first, FrClaim, reference);
         CcdExpect.SubmitAccepted(second, FrClaim, reference);
         var data = (await ccd.ReadAsync(reference))!["case_details"]!["case_data"]!;
-        Assert.Equal(["caseworker-1: Called the applicant.", "caseworker-1: Asked for receipts."], data["notes"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(["Called the applicant.", "Asked for receipts."], data["notes"]!.AsArray().Select(n => n!["value"]!["text"]!.GetValue<string>()));
         Assert.Equal("Ada Lovelace claims £120.00; 2 note(s)", data["summary"]!.GetValue<string>());
     }
 

@@ -1,3 +1,5 @@
+using Ccd.Runtime.CaseTypes;
+
 namespace Claims;
 
 /// <summary>An FR_Claim's case data as CCD sends it (field ids in camelCase: applicantName, amount, ...).</summary>
@@ -7,12 +9,16 @@ public sealed class Claim
 
     public string? ApplicantEmail { get; set; }
 
-    public long? Amount { get; set; }
+    public MoneyGBP? Amount { get; set; }
 
     public string? NewNote { get; set; }
 
-    public List<string> Notes { get; set; } = [];
+    public List<ListValue<ClaimNote>> Notes { get; set; } = [];
+
+    public string? Summary { get; set; }
 }
+
+public sealed record ClaimNote(string Author, DateOnly Added, string Text);
 
 public enum ClaimState
 {

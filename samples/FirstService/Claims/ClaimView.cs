@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Ccd.Runtime.CaseTypes;
 
 namespace Claims;
@@ -7,11 +6,10 @@ namespace Claims;
 /// <summary>What CCD shows of a claim: the stored case data and a summary line computed from it.</summary>
 public sealed class ClaimView : ICaseView<Claim, ClaimState>
 {
-    public ValueTask<JsonObject> RenderAsync(CaseViewContext<Claim, ClaimState> context, CancellationToken cancellationToken)
+    public ValueTask<Claim> RenderAsync(CaseViewContext<Claim, ClaimState> context, CancellationToken cancellationToken)
     {
         var claim = context.Blob;
-        var data = context.Data;
-        data["summary"] = string.Create(CultureInfo.InvariantCulture, $"{claim.ApplicantName} claims £{claim.Amount / 100m:0.00}; {claim.Notes.Count} note(s)");
-        return ValueTask.FromResult(data);
+        claim.Summary = string.Create(CultureInfo.InvariantCulture, $"{claim.ApplicantName} claims £{claim.Amount?.Pounds:0.00}; {claim.Notes.Count} note(s)");
+        return ValueTask.FromResult(claim);
     }
 }

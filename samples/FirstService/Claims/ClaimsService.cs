@@ -14,5 +14,5 @@ public static class ClaimsService
             .Event("create", e => e.Name("Start a claim").AboutToStart<PrefillApplicant>())
             .Event("submit", e => e.Name("Submit the claim").Handler<SubmitClaim>())
             .Event("addNote", e => e.Name("Add a note").Handler<AddNote>().Additive())
-            .Event("close", e => e.Name("Close the claim").PublishedField("applicantName").PublishedField("amount", "MoneyGBP")));
+            .Event("close", e => e.Name("Close the claim").PublishedField(c => c.ApplicantName).PublishedField(c => c.Amount)));
 }
