@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Ccd.Runtime.Testing;
@@ -15,7 +16,7 @@ namespace Ccd.Runtime.Testing;
 /// HTTP server. Clients call it as CCD's data store does (<see cref="DataStore"/>) or as any caller
 /// (<see cref="CreateClient(string?, string?)"/>).
 /// </summary>
-public sealed class CcdTestHost : IAsyncDisposable
+public sealed partial class CcdTestHost : IAsyncDisposable
 {
     private CcdTestHost(WebApplication app, string connectionString)
     {
@@ -39,13 +40,15 @@ public sealed class CcdTestHost : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="definition"/> on <paramref name="connectionString"/> (see <see cref="CcdTestDatabase"/>)
     /// with extra <paramref name="configuration"/> (keys as in appsettings, e.g. <c>Ccd:Elasticsearch:Url</c>) and
-    /// <paramref name="services"/> registered after the service's own, so they replace them (a fake clock, a fake client).
+    /// <paramref name="services"/> registered after the service's own, so they replace them (a fake client). With
+    /// <paramref name="time"/> the application runs on that clock (<see cref="Time"/>, <see cref="AdvanceTime"/>).
     /// </summary>
     public static async Task<CcdTestHost> StartAsync(
         CcdServiceDefinition definition,
         string connectionString,
         IDictionary<string, string?>? configuration = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        FakeTimeProvider? time = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -64,6 +67,11 @@ public sealed class CcdTestHost : IAsyncDisposable
             ConfigureServices = builder =>
             {
                 definition.ConfigureServices(builder);
+                if (time is not null)
+                {
+                    builder.Services.AddSingleton<TimeProvider>(time);
+                }
+
                 services?.Invoke(builder.Services);
             },
             ConfigureApp = definition.ConfigureApp,
@@ -103,40 +111,11 @@ public sealed class CcdTestHost : IAsyncDisposable
     public CcdDataStoreClient DataStore(CcdCaseType caseType, string userId = "user-1", IEnumerable<string>? roles = null, IEnumerable<string>? courts = null) =>
         new(CreateClient(CcdTestTokens.User(userId, roles, courts), CcdTestTokens.Service()), caseType);
 
-    /// <summary>Waits until the search indexing queue is empty (indexing must be configured), or throws after <paramref name="ceiling"/>.</summary>
-    public Task WaitForSearchQueueDrainedAsync(TimeSpan? ceiling = null) =>
-        WaitForZeroAsync("SELECT count(*) FROM ccd.es_queue WHERE enqueued_at <= now() AT TIME ZONE 'UTC'", "the search queue to drain", ceiling);
-
-    /// <summary>Waits until every outbox message is published (publishing must be configured), or throws after <paramref name="ceiling"/>.</summary>
-    public Task WaitForOutboxDrainedAsync(TimeSpan? ceiling = null) =>
-        WaitForZeroAsync("SELECT count(*) FROM ccd.message_queue_candidates WHERE published IS NULL", "the outbox to drain", ceiling);
-
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await App.StopAsync();
         await App.DisposeAsync();
         await Database.DisposeAsync();
-    }
-
-    // The workers run on real time; this only polls their result, with a generous liveness ceiling.
-    private async Task WaitForZeroAsync(string sql, string what, TimeSpan? ceiling)
-    {
-        var deadline = DateTime.UtcNow + (ceiling ?? TimeSpan.FromSeconds(60));
-        long remaining;
-        do
-        {
-            await using var command = Database.CreateCommand(sql);
-            remaining = Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-            if (remaining == 0)
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"Waited in vain for {what}: {remaining} left.");
     }
 }

@@ -40,7 +40,7 @@ public sealed class HarnessTests(HarnessFixture fixture)
             CcdExpect.SubmitAccepted(await ccd.CreateAsync(reference, "create", "Open", new JsonObject { ["note"] = "indexed" }), Blob, reference);
         }
 
-        await host.WaitForSearchQueueDrainedAsync();
+        await host.WaitForSearchQueueDrainedAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         // The search document id is CCD's internal id of the case, which the harness sent on each create.
         var indexed = elasticsearch.Items.Where(item => item.Status is >= 200 and < 300).Select(item => item.Id).Distinct(StringComparer.Ordinal).Count();
@@ -58,23 +58,60 @@ public sealed class HarnessTests(HarnessFixture fixture)
         var reference = CcdEventBodies.NewReference();
         CcdExpect.SubmitAccepted(await ccd.CreateAsync(reference, "create", "Open", new JsonObject { ["note"] = "published" }), Blob, reference);
 
-        await host.WaitForOutboxDrainedAsync();
+        await host.WaitForOutboxDrainedAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         await using var published = host.Database.CreateCommand("SELECT count(*) FROM ccd.message_queue_candidates WHERE published IS NOT NULL");
         Assert.Equal(1L, await published.ExecuteScalarAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
-    public async Task a_drain_that_cannot_happen_times_out_naming_what_it_waited_for()
+    public async Task draining_a_queue_no_worker_drains_is_refused_at_once_naming_the_setting()
     {
-        // No Elasticsearch configured: the queue keeps the case.
+        // No Elasticsearch and no broker configured: nothing would ever take the case's rows.
         await using var host = await CcdTestHost.StartAsync(HarnessFixture.Service, await fixture.Database.CreateDatabaseAsync(), HarnessFixture.BlobConfiguration());
         using var ccd = host.DataStore(Blob);
         await ccd.CreateAsync(CcdEventBodies.NewReference(), "create", "Open", new JsonObject { ["note"] = "stays queued" });
 
-        var timeout = await Assert.ThrowsAsync<TimeoutException>(() => host.WaitForSearchQueueDrainedAsync(TimeSpan.FromMilliseconds(200)));
+        var search = await Assert.ThrowsAsync<InvalidOperationException>(() => host.WaitForSearchQueueDrainedAsync(cancellationToken: TestContext.Current.CancellationToken));
+        var outbox = await Assert.ThrowsAsync<InvalidOperationException>(() => host.WaitForOutboxDrainedAsync(cancellationToken: TestContext.Current.CancellationToken));
 
-        Assert.Contains("the search queue to drain: 1 left", timeout.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Search indexing is off (Ccd:Elasticsearch:Url is not set)", search.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Publishing is off (Ccd:Publishing:Address is not set)", outbox.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task a_drain_whose_last_message_another_publisher_holds_waits_for_it_and_times_out_naming_what_is_left()
+    {
+        var configuration = HarnessFixture.BlobConfiguration();
+        configuration["Ccd:Publishing:Address"] = fixture.Broker.Url;
+        configuration["Ccd:Publishing:Entity"] = fixture.Broker.NextQueue();
+        // On a clock that stands still the hosted publisher, after its first look at the empty outbox, sleeps for good.
+        await using var host = await CcdTestHost.StartAsync(HarnessFixture.Service, await fixture.Database.CreateDatabaseAsync(), configuration,
+            time: new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 5, 9, 0, 0, TimeSpan.Zero)));
+        using var ccd = host.DataStore(Blob);
+        var token = TestContext.Current.CancellationToken;
+        // "Another publisher": a transaction holding the case's message row, as a publisher's batch does while it sends.
+        await using var other = await host.Database.OpenConnectionAsync(token);
+        await using var holding = await other.BeginTransactionAsync(token);
+        var reference = CcdEventBodies.NewReference();
+        CcdExpect.SubmitAccepted(await ccd.CreateAsync(reference, "create", "Open", new JsonObject { ["note"] = "held" }), Blob, reference);
+        await using (var hold = new Npgsql.NpgsqlCommand("SELECT id FROM ccd.message_queue_candidates WHERE published IS NULL FOR UPDATE", other, holding))
+        {
+            // Only if the hosted publisher's first look came after the commit has it sent the message already.
+            if (await hold.ExecuteScalarAsync(token) is null)
+            {
+                await host.WaitForOutboxDrainedAsync(cancellationToken: token);
+                return;
+            }
+        }
+
+        var timeout = await Assert.ThrowsAsync<TimeoutException>(() => host.WaitForOutboxDrainedAsync(TimeSpan.FromMilliseconds(500), token));
+        await holding.RollbackAsync(token);
+        await host.WaitForOutboxDrainedAsync(cancellationToken: token);
+
+        Assert.Equal("Waited in vain for the outbox to drain: 1 left, held by another loop.", timeout.Message);
+        await using var published = host.Database.CreateCommand("SELECT count(*) FROM ccd.message_queue_candidates WHERE published IS NOT NULL");
+        Assert.Equal(1L, await published.ExecuteScalarAsync(token));
     }
 
     [Fact]

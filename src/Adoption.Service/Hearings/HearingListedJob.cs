@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Ccd.Runtime.CaseTypes;
 
 namespace Adoption.Service.Hearings;
@@ -6,9 +5,12 @@ namespace Adoption.Service.Hearings;
 /// <summary>
 /// The job a listed hearing leaves behind: tell the case's social workers. It is written with the event (the
 /// runtime keys it by the event's idempotency key and <see cref="Name"/>), so a rolled-back listing leaves no job
-/// and a replayed submit adds none.
+/// and a replayed submit adds none. Stored as <c>{"caseId": ..., "hearingDate": "yyyy-MM-dd"}</c> under
+/// <see cref="Kind"/>, the kind it had before jobs were typed, so jobs stored then still run.
 /// </summary>
-internal static class HearingListedJob
+/// <param name="CaseId">The adoption case (<c>adoption.cases.id</c>).</param>
+/// <param name="HearingDate">The listed date, when one was given.</param>
+internal sealed record HearingListedJob(Guid CaseId, DateOnly? HearingDate)
 {
     /// <summary>The job kind <see cref="NotifyHearingListed"/> is registered for.</summary>
     public const string Kind = "adoption.notify-hearing-listed";
@@ -17,11 +19,5 @@ internal static class HearingListedJob
     public const string Name = "notify-hearing";
 
     public static void Enqueue(EventContext write, Guid caseId, DateOnly? hearingDate) =>
-        write.EnqueueJob(Kind, Payload(caseId, hearingDate), Name);
-
-    public static JsonObject Payload(Guid caseId, DateOnly? hearingDate) => new()
-    {
-        ["caseId"] = caseId.ToString(),
-        [HearingDateRule.Field] = hearingDate is { } date ? HearingDateRule.Format(date) : null,
-    };
+        write.EnqueueJob(new HearingListedJob(caseId, hearingDate), Name);
 }

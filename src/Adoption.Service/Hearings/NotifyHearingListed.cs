@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Adoption.Service.Access;
 using Adoption.Service.Notifications;
 using Ccd.Runtime.Jobs;
@@ -12,7 +11,7 @@ namespace Adoption.Service.Hearings;
 /// assignment revoked since the listing no longer hears of it). Safe to run twice: the sender records one
 /// notification per job and recipient.
 /// </summary>
-internal sealed partial class NotifyHearingListed(NpgsqlDataSource dataSource, INotificationSender sender, ILogger<NotifyHearingListed> logger) : IJobHandler
+internal sealed partial class NotifyHearingListed(NpgsqlDataSource dataSource, INotificationSender sender, ILogger<NotifyHearingListed> logger) : IJobHandler<HearingListedJob>
 {
     public const string NotificationKind = "hearing-listed";
 
@@ -23,9 +22,9 @@ internal sealed partial class NotifyHearingListed(NpgsqlDataSource dataSource, I
         ORDER BY a.user_id
         """;
 
-    public async Task RunAsync(JobContext context, CancellationToken cancellationToken)
+    public async Task RunAsync(HearingListedJob job, JobContext context, CancellationToken cancellationToken)
     {
-        var caseId = Guid.Parse(context.Payload["caseId"]!.GetValue<string>());
+        var caseId = job.CaseId;
         var recipients = await SocialWorkersAsync(caseId, cancellationToken);
         if (recipients.Count == 0)
         {
@@ -33,14 +32,10 @@ internal sealed partial class NotifyHearingListed(NpgsqlDataSource dataSource, I
             return;
         }
 
-        var payload = new JsonObject
-        {
-            ["caseReference"] = context.CaseReference,
-            [HearingDateRule.Field] = context.Payload[HearingDateRule.Field]?.DeepClone(),
-        };
+        var notice = new HearingListedNotice(context.CaseReference, job.HearingDate);
         foreach (var recipient in recipients)
         {
-            await sender.SendAsync(new Notification(context.IdempotencyKey, recipient, NotificationKind, caseId, payload), cancellationToken);
+            await sender.SendAsync(new Notification<HearingListedNotice>(context.IdempotencyKey, recipient, NotificationKind, caseId, notice), cancellationToken);
         }
     }
 
@@ -61,3 +56,6 @@ internal sealed partial class NotifyHearingListed(NpgsqlDataSource dataSource, I
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: case {CaseId} has no assigned social worker; no hearing notification sent.")]
     private partial void LogNobodyToNotify(long jobId, Guid caseId);
 }
+
+/// <summary>What a hearing-listed notification says: the case's CCD reference and the hearing date (<c>yyyy-MM-dd</c>, or null).</summary>
+internal sealed record HearingListedNotice(long? CaseReference, DateOnly? HearingDate);

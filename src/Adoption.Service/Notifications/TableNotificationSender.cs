@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ccd.Runtime.Database;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -19,7 +20,11 @@ internal sealed partial class TableNotificationSender(NpgsqlDataSource dataSourc
         ON CONFLICT ON CONSTRAINT notifications_once_per_job_and_recipient DO NOTHING
         """;
 
-    public async Task SendAsync(Notification notification, CancellationToken cancellationToken)
+    // camelCase members; a member without a value is written as null, so every notice of a kind has the same keys.
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+
+    public async Task SendAsync<TPayload>(Notification<TPayload> notification, CancellationToken cancellationToken)
+        where TPayload : class
     {
         ArgumentNullException.ThrowIfNull(notification);
         var id = Guid.CreateVersion7();
@@ -29,7 +34,7 @@ internal sealed partial class TableNotificationSender(NpgsqlDataSource dataSourc
         command.Parameters.AddWithValue("kind", notification.Kind);
         command.Parameters.AddWithValue("case_id", notification.CaseId);
         command.Parameters.AddWithValue("created_at", NpgsqlDbType.Timestamp, DatabaseClock.Now(time));
-        command.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, notification.Payload.ToJsonString());
+        command.Parameters.AddWithValue("payload", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(notification.Payload, PayloadJson));
         command.Parameters.AddWithValue("job_key", notification.IdempotencyKey);
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ccd.Runtime.Authentication;
 using Npgsql;
@@ -78,23 +79,24 @@ public abstract class EventContext
 
     /// <summary>
     /// Enqueues post-submission work (emails, calls to other services) that runs after the event commits, at least
-    /// once. <paramref name="name"/> distinguishes the jobs of one event: together with the event's idempotency key
-    /// it makes a replayed submit enqueue nothing new.
+    /// once, by the <see cref="Jobs.IJobHandler{TJob}"/> registered for <typeparamref name="TJob"/>. The job is stored
+    /// as JSON with the runtime's settings. <paramref name="name"/> distinguishes the jobs of one event: together with
+    /// the event's idempotency key it makes a replayed submit enqueue nothing new.
     /// </summary>
-    /// <param name="kind">The job kind; a handler class must be registered for it.</param>
-    /// <param name="payload">The job's input.</param>
+    /// <typeparam name="TJob">The job type; a handler for it must be registered (<c>AddJobHandler</c>), or the event fails and writes nothing.</typeparam>
+    /// <param name="job">The job's input.</param>
     /// <param name="name">Unique among this event's jobs, such as <c>notify-applicant</c>.</param>
-    public void EnqueueJob(string kind, JsonNode payload, string name)
+    public void EnqueueJob<TJob>(TJob job, string name)
+        where TJob : class
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
-        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(job);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        _jobs.Add(new PendingJob(kind, payload, name));
+        _jobs.Add(new PendingJob(typeof(TJob), JsonSerializer.SerializeToNode(job, CaseJson.Options)!, name));
     }
 }
 
-/// <summary>A job a handler asked for, written when the event is written.</summary>
-internal sealed record PendingJob(string Kind, JsonNode Payload, string Name);
+/// <summary>A job a handler asked for (its type, which decides its kind, and its JSON), written when the event is written.</summary>
+internal sealed record PendingJob(Type JobType, JsonNode Payload, string Name);
 
 /// <summary>The parts of every event context, gathered once by the submission.</summary>
 internal sealed record EventContextCore(

@@ -45,12 +45,31 @@ public static partial class CcdRuntimeExtensions
 
     /// <summary>
     /// Makes the job worker run <typeparamref name="THandler"/> (resolved from dependency injection, scoped to one
-    /// attempt) for every job enqueued with <paramref name="kind"/>.
+    /// attempt) for every job of the type it handles (its <see cref="IJobHandler{TJob}"/>), and lets events enqueue that
+    /// type. The job type is stored under <paramref name="kind"/>, by default the type's name: name the kind to keep the
+    /// stored jobs running when the type is renamed.
     /// </summary>
-    /// <exception cref="CcdStartupException">Another handler is already registered for <paramref name="kind"/>.</exception>
-    public static CcdRuntimeBuilder AddJobHandler<THandler>(this CcdRuntimeBuilder builder, string kind)
-        where THandler : class, IJobHandler =>
-        CcdJobsBuilderExtensions.Add<THandler>(builder, kind);
+    /// <example><code>
+    /// record SendReminder(Guid CaseId, DateOnly Due);
+    /// sealed class SendReminderHandler(IMailer mailer) : IJobHandler&lt;SendReminder&gt; { ... }
+    ///
+    /// builder.AddCcdRuntime().AddJobHandler&lt;SendReminderHandler&gt;();         // kind "SendReminder"
+    /// // in a submit handler: context.EnqueueJob(new SendReminder(caseId, due), "remind-applicant");
+    /// </code></example>
+    /// <remarks>
+    /// Nothing throws here: a handler that implements no <see cref="IJobHandler{TJob}"/>, or a kind or job type that
+    /// already has a handler, stops start-up with one line naming the handler.
+    /// </remarks>
+    public static CcdRuntimeBuilder AddJobHandler<THandler>(this CcdRuntimeBuilder builder, string? kind = null)
+        where THandler : class
+    {
+        if (CcdJobsBuilderExtensions.Add<THandler>(builder, kind, CaseJson.Options) is { } problem)
+        {
+            builder.Services.TryAddSingleton(new StartupFailure(new CcdStartupException(problem)));
+        }
+
+        return builder;
+    }
 
     /// <summary>
     /// Maps the five endpoints of <c>/ccd-persistence</c> (submit, read cases, history, one history event,

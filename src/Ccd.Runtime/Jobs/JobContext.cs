@@ -1,15 +1,12 @@
-using System.Text.Json.Nodes;
-
 namespace Ccd.Runtime.Jobs;
 
-/// <summary>The job a <see cref="IJobHandler"/> is asked to run.</summary>
+/// <summary>What an <see cref="IJobHandler{TJob}"/> is told about the job it runs, besides the job itself.</summary>
 public sealed class JobContext
 {
-    internal JobContext(long id, string kind, JsonNode payload, string idempotencyKey, long? caseReference, int attempt)
+    internal JobContext(long id, string kind, string idempotencyKey, long? caseReference, int attempt)
     {
         Id = id;
         Kind = kind;
-        Payload = payload;
         IdempotencyKey = idempotencyKey;
         CaseReference = caseReference;
         Attempt = attempt;
@@ -18,11 +15,8 @@ public sealed class JobContext
     /// <summary>The job's id in <c>ccd.jobs</c> (what <c>jobs list</c> shows and <c>jobs retry</c> takes).</summary>
     public long Id { get; }
 
-    /// <summary>The kind the job was enqueued with, which chose this handler.</summary>
+    /// <summary>The kind the job is stored with, which chose this handler (the job type's name unless registered with another).</summary>
     public string Kind { get; }
-
-    /// <summary>The payload the event stored with the job.</summary>
-    public JsonNode Payload { get; }
 
     /// <summary>The job's unique key (the event's idempotency key and the job's name): stable across retries.</summary>
     public string IdempotencyKey { get; }

@@ -55,7 +55,7 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
                 ELSE coalesce(j.last_error, 'No attempts left.') END
         FROM exhausted
         WHERE j.id = exhausted.id
-        RETURNING j.id, j.kind, j.attempts
+        RETURNING j.id, j.kind, j.attempts, j.case_reference, j.last_error
         """;
 
     // Every finishing statement checks the lock token: a worker whose lease ran out and whose job was re-claimed
@@ -115,10 +115,10 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>Fails the due jobs that have no attempts left, then claims up to <paramref name="batch"/> others.</summary>
-    public async Task<(IReadOnlyList<ClaimedJob> Claimed, IReadOnlyList<(long Id, string Kind, int Attempts)> Exhausted)> ClaimAsync(
+    public async Task<(IReadOnlyList<ClaimedJob> Claimed, IReadOnlyList<(long Id, string Kind, int Attempts, long? CaseReference, string? Error)> Exhausted)> ClaimAsync(
         DateTime now, TimeSpan lease, int batch, int maxAttempts, CancellationToken cancellationToken)
     {
-        var exhausted = new List<(long Id, string Kind, int Attempts)>();
+        var exhausted = new List<(long Id, string Kind, int Attempts, long? CaseReference, string? Error)>();
         await using (var command = dataSource.CreateCommand(ExhaustSql))
         {
             AddTime(command, "now", now);
@@ -126,7 +126,8 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                exhausted.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)));
+                exhausted.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
             }
         }
 

@@ -23,7 +23,7 @@ internal sealed partial class JobWorker : BackgroundService
     private readonly NpgsqlDataSource? _listenSource;
     private readonly JobStore _store;
     private readonly IServiceScopeFactory _scopes;
-    private readonly Dictionary<string, Type> _handlers;
+    private readonly JobKinds _kinds;
     private readonly JobOptions _options;
     private readonly JobMetrics _metrics;
     private readonly WorkerSupervisor _supervisor;
@@ -48,7 +48,7 @@ internal sealed partial class JobWorker : BackgroundService
         _listenSource = listen is null ? dataSource : listen.DataSource;
         _store = new JobStore(dataSource);
         _scopes = scopes;
-        _handlers = registrations.ToDictionary(registration => registration.Kind, registration => registration.HandlerType, StringComparer.Ordinal);
+        _kinds = new JobKinds(registrations);
         _options = options;
         _metrics = metrics;
         _time = time;
@@ -56,17 +56,26 @@ internal sealed partial class JobWorker : BackgroundService
     }
 
     /// <summary>Claims the jobs due now (at most one batch), runs them concurrently and records each outcome; returns how many were claimed.</summary>
-    public async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    public async Task<int> RunDueAsync(CancellationToken cancellationToken) =>
+        (await RunDueBatchAsync(cancellationToken)).Count(outcome => outcome.Result != JobAttemptResult.LeaseExpired);
+
+    /// <summary>
+    /// As <see cref="RunDueAsync"/>, answering each outcome: the jobs claimed and run, and before them the due jobs
+    /// failed without running because their last attempt outlived its lease.
+    /// </summary>
+    public async Task<IReadOnlyList<JobAttemptOutcome>> RunDueBatchAsync(CancellationToken cancellationToken)
     {
         var (jobs, exhausted) = await _store.ClaimAsync(Now(), _options.Lease, _options.BatchSize, _options.MaxAttempts, cancellationToken);
-        foreach (var (id, kind, attempts) in exhausted)
+        var outcomes = new List<JobAttemptOutcome>(exhausted.Count + jobs.Count);
+        foreach (var (id, kind, attempts, caseReference, error) in exhausted)
         {
             JobMetrics.RecordFailedAttempt(kind, final: true);
             LogExhaustedByLease(id, kind, attempts);
+            outcomes.Add(new JobAttemptOutcome(id, kind, caseReference, attempts, JobAttemptResult.LeaseExpired, error));
         }
 
-        await Task.WhenAll(jobs.Select(job => RunAsync(job, cancellationToken)));
-        return jobs.Count;
+        outcomes.AddRange(await Task.WhenAll(jobs.Select(job => RunAsync(job, cancellationToken))));
+        return outcomes;
     }
 
     /// <summary>Makes a waiting worker look for due jobs now.</summary>
@@ -98,7 +107,7 @@ internal sealed partial class JobWorker : BackgroundService
         base.Dispose();
     }
 
-    private async Task RunAsync(ClaimedJob job, CancellationToken stoppingToken)
+    private async Task<JobAttemptOutcome> RunAsync(ClaimedJob job, CancellationToken stoppingToken)
     {
         // The handler is cancelled when its lease runs out, because another worker may then claim the job.
         using var lease = new CancellationTokenSource(_options.Lease, _time);
@@ -108,19 +117,16 @@ internal sealed partial class JobWorker : BackgroundService
         activity?.SetTag("ccd.job.attempt", job.Attempt);
         try
         {
-            if (!_handlers.TryGetValue(job.Kind, out var handlerType))
-            {
-                throw new InvalidOperationException($"No handler is registered for job kind '{job.Kind}'.");
-            }
-
+            var registration = _kinds.ForKind(job.Kind)
+                ?? throw new InvalidOperationException($"No handler is registered for job kind '{job.Kind}'.");
             await using var scope = _scopes.CreateAsyncScope();
-            var handler = (IJobHandler)scope.ServiceProvider.GetRequiredService(handlerType);
-            var context = new JobContext(job.Id, job.Kind, job.Payload, job.IdempotencyKey, job.CaseReference, job.Attempt);
+            var handler = scope.ServiceProvider.GetRequiredService(registration.HandlerType);
+            var context = new JobContext(job.Id, job.Kind, job.IdempotencyKey, job.CaseReference, job.Attempt);
             // Waiting is bounded by the lease even when the handler ignores its token: past the lease the attempt
             // is over (another worker may run the job), and this worker goes on with its other work.
             // Run off this loop's thread (a handler may block before its first await); awaited inside, so a handler that
-            // returns a null task fails its attempt like any other error.
-            var attempt = Task.Run(async () => await handler.RunAsync(context, linked.Token), CancellationToken.None);
+            // returns a null task, or whose job's stored JSON no longer reads as its type, fails its attempt like any other error.
+            var attempt = Task.Run(async () => await registration.RunAsync(handler, job.Payload, context, linked.Token), CancellationToken.None);
             try
             {
                 await attempt.WaitAsync(linked.Token);
@@ -135,15 +141,14 @@ internal sealed partial class JobWorker : BackgroundService
         {
             await _store.ReleaseAsync(job, Now(), CancellationToken.None);
             LogReleased(job.Id, job.Kind);
-            return;
+            return Outcome(job, JobAttemptResult.Released);
         }
         catch (Exception exception)
         {
             var error = lease.IsCancellationRequested
                 ? $"The attempt outlived its lease of {_options.LeaseSeconds} s and was cancelled."
                 : ExceptionText.Describe(exception, MaxErrorLength);
-            await RecordFailureAsync(job, error, exception);
-            return;
+            return await RecordFailureAsync(job, error, exception);
         }
 
         // Recorded even when the service is stopping: the work is done and must not run again.
@@ -151,23 +156,27 @@ internal sealed partial class JobWorker : BackgroundService
         {
             JobMetrics.RecordCompleted(job.Kind);
             LogCompleted(job.Id, job.Kind, job.Attempt);
+            return Outcome(job, JobAttemptResult.Done);
         }
-        else
-        {
-            LogLeaseLost(job.Id, job.Kind);
-        }
+
+        LogLeaseLost(job.Id, job.Kind);
+        return Outcome(job, JobAttemptResult.LeaseLost);
     }
 
-    private async Task RecordFailureAsync(ClaimedJob job, string error, Exception exception)
+    private static JobAttemptOutcome Outcome(ClaimedJob job, JobAttemptResult result, string? error = null) =>
+        new(job.Id, job.Kind, job.CaseReference, job.Attempt, result, error);
+
+    private async Task<JobAttemptOutcome> RecordFailureAsync(ClaimedJob job, string error, Exception exception)
     {
         var now = Now();
         var final = job.Attempt >= _options.MaxAttempts;
         var next = final ? now : now + _options.DelayAfter(job.Attempt);
-        var recorded = await _store.FailAsync(job, now, next, final, error.Length > MaxErrorLength ? error[..MaxErrorLength] : error, CancellationToken.None);
+        error = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
+        var recorded = await _store.FailAsync(job, now, next, final, error, CancellationToken.None);
         if (!recorded)
         {
             LogLeaseLost(job.Id, job.Kind);
-            return;
+            return Outcome(job, JobAttemptResult.LeaseLost, error);
         }
 
         JobMetrics.RecordFailedAttempt(job.Kind, final);
@@ -179,6 +188,8 @@ internal sealed partial class JobWorker : BackgroundService
         {
             LogRetrying(exception, job.Id, job.Kind, job.Attempt, next);
         }
+
+        return Outcome(job, final ? JobAttemptResult.Failed : JobAttemptResult.Retrying, error);
     }
 
     private async Task MeasureAsync(CancellationToken cancellationToken)

@@ -13,6 +13,7 @@ internal static class JobsRegistration
         var options = services.AddCcdOptions<JobOptions>(configuration, JobOptions.SectionName, JobOptions.Check);
         services.AddCcdWorkers(configuration);
         services.AddSingleton<JobMetrics>();
+        services.AddSingleton<JobKinds>();
         services.AddSingleton<JobWorker>();
         if (options.Enabled)
         {

@@ -23,6 +23,9 @@ internal sealed partial class OutboxPublisher(
     TimeProvider time,
     ILogger<OutboxPublisher> logger) : BackgroundService
 {
+    /// <summary>Every batch that ended, however it ended (what the test harness's drain waits on).</summary>
+    public PassCounter EndedBatches { get; } = new();
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(
             supervisor.RunAsync("outbox-publisher", PublishAsync, stoppingToken),
@@ -77,6 +80,18 @@ internal sealed partial class OutboxPublisher(
     /// it is down, and the running loop fails.
     /// </summary>
     public async Task<BatchResult> PublishBatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await BatchAsync(cancellationToken);
+        }
+        finally
+        {
+            EndedBatches.Finished();
+        }
+    }
+
+    private async Task<BatchResult> BatchAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -27,8 +27,23 @@ internal sealed class SearchIndexer(
     /// <summary>Queue rows this indexer has claimed so far.</summary>
     public long ClaimedCases => Interlocked.Read(ref _claimed);
 
+    /// <summary>Every pass that ended, however it ended (what the test harness's drain waits on).</summary>
+    public PassCounter EndedPasses { get; } = new();
+
     /// <summary>Claims and processes one batch; returns how many cases it claimed.</summary>
     public async Task<int> RunPassAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PassAsync(cancellationToken);
+        }
+        finally
+        {
+            EndedPasses.Finished();
+        }
+    }
+
+    private async Task<int> PassAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var token = Guid.NewGuid();

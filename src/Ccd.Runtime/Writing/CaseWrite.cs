@@ -86,7 +86,7 @@ internal sealed class CaseWrite
     {
         var prepared = await EventCommit.PrepareAsync(plan, services, Connection, Transaction, CancellationToken);
         var eventId = await EventWriter.WriteAsync(Connection, Transaction, plan, prepared, answer(prepared), CancellationToken);
-        await EventJobs.EnqueueAsync(Connection, Transaction, plan, eventId, CancellationToken);
+        await EventJobs.EnqueueAsync(Connection, Transaction, plan, eventId, services, CancellationToken);
         Completed = true;
         return prepared;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ccd.Runtime.Jobs;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Ccd.Runtime.Writing;
@@ -8,17 +9,29 @@ namespace Ccd.Runtime.Writing;
 internal static class EventJobs
 {
     /// <summary>
-    /// Each job's key is the event's idempotency key plus the job's name, so a replayed submit (which never reaches
-    /// here) or a repeated enqueue adds nothing. Events without a key (the service's own writes) use the history row's id.
+    /// Each job is stored under the kind registered for its type. Its key is the event's idempotency key plus the
+    /// job's name, so a replayed submit (which never reaches here) or a repeated enqueue adds nothing. Events without
+    /// a key (the service's own writes) use the history row's id.
     /// </summary>
-    public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, EventPlan plan, long eventId, CancellationToken cancellationToken)
+    /// <exception cref="InvalidOperationException">A job's type has no handler: the event fails and writes nothing, rather than leave a job no worker can run.</exception>
+    public static async Task EnqueueAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, EventPlan plan, long eventId, IServiceProvider services, CancellationToken cancellationToken)
     {
+        if (plan.Jobs.Count == 0)
+        {
+            return;
+        }
+
+        var kinds = services.GetRequiredService<JobKinds>();
         var prefix = plan.IdempotencyKey is { } key
             ? key.ToString("D", CultureInfo.InvariantCulture)
             : "event-" + eventId.ToString(CultureInfo.InvariantCulture);
         foreach (var job in plan.Jobs)
         {
-            await JobQueue.EnqueueAsync(connection, transaction, job.Kind, job.Payload, $"{prefix}:{job.Name}", plan.Reference, plan.Now, cancellationToken);
+            var registration = kinds.ForType(job.JobType) ?? throw new InvalidOperationException(
+                $"Case type {plan.CaseType.Id}, event {plan.Event.Id}: job '{job.Name}' is a {job.JobType.Name}, which has no job handler; " +
+                $"register one with AddJobHandler<THandler>() (THandler implementing IJobHandler<{job.JobType.Name}>). The event was not written.");
+            await JobQueue.EnqueueAsync(connection, transaction, registration.Kind, job.Payload, $"{prefix}:{job.Name}", plan.Reference, plan.Now, cancellationToken);
         }
     }
 }

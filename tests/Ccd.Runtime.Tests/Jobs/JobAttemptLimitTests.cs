@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ccd.Runtime.Commands;
+using Ccd.Runtime.CaseTypes;
 using Ccd.Runtime.Jobs;
 using Ccd.Runtime.Workers;
 using Ccd.Testing;
@@ -113,9 +114,9 @@ public sealed class JobAttemptLimitTests(PostgresServer postgres)
     {
         var jobs = await SupportAsync();
         var services = new ServiceCollection();
-        services.AddSingleton(new JobHandlerRegistration("throw", typeof(ThrowingHandler)));
-        services.AddSingleton(new JobHandlerRegistration("record", typeof(RecordingHandler)));
-        services.AddSingleton(new JobHandlerRegistration("unbuildable", typeof(UnbuildableHandler)));
+        services.AddSingleton(JobHandlerRegistration.For<ThrowingHandler, ThrowJob>("throw", CaseJson.Options));
+        services.AddSingleton(JobHandlerRegistration.For<RecordingHandler, RecordJob>("record", CaseJson.Options));
+        services.AddSingleton(JobHandlerRegistration.For<UnbuildableHandler, UnbuildableJob>("unbuildable", CaseJson.Options));
         services.AddSingleton(jobs.Log);
         services.AddScoped<ThrowingHandler>();
         services.AddScoped<RecordingHandler>();
@@ -182,8 +183,11 @@ public sealed class JobAttemptLimitTests(PostgresServer postgres)
     }
 }
 
-/// <summary>Throws, by the payload's "kind", one of many kinds of exception, in many ways.</summary>
-internal sealed class ThrowingHandler : IJobHandler
+/// <summary>Which exception <see cref="ThrowingHandler"/> throws.</summary>
+internal sealed record ThrowJob(string Kind);
+
+/// <summary>Throws, by the job's <see cref="ThrowJob.Kind"/>, one of many kinds of exception, in many ways.</summary>
+internal sealed class ThrowingHandler : IJobHandler<ThrowJob>
 {
     public static readonly string[] Kinds =
     [
@@ -212,9 +216,9 @@ internal sealed class ThrowingHandler : IJobHandler
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    public Task RunAsync(JobContext context, CancellationToken cancellationToken)
+    public Task RunAsync(ThrowJob job, JobContext context, CancellationToken cancellationToken)
     {
-        var kind = context.Payload["kind"]!.GetValue<string>();
+        var kind = job.Kind;
         return kind switch
         {
             "null-task" => null!,
@@ -258,10 +262,12 @@ internal sealed class UnreadableMessageException : Exception
     public override string Message => throw new InvalidOperationException("no message for you");
 }
 
+internal sealed record UnbuildableJob;
+
 /// <summary>A handler whose construction fails (a missing dependency, a bad setting).</summary>
-internal sealed class UnbuildableHandler : IJobHandler
+internal sealed class UnbuildableHandler : IJobHandler<UnbuildableJob>
 {
     public UnbuildableHandler() => throw new InvalidOperationException("the handler cannot be built");
 
-    public Task RunAsync(JobContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task RunAsync(UnbuildableJob job, JobContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -30,7 +30,7 @@ public sealed class JobSubmissionTests(PostgresServer postgres)
             .AddCaseType<TypedCase, TypedState>(CaseType, "TEST", ct => ct
                 .Event("create", e => e.Handler<TypedSubmitHandler>())
                 .Event("edit", e => e.Handler<TypedSubmitHandler>()))
-            .AddJobHandler<EmailHandler>("test-email"),
+            .AddJobHandler<EmailHandler>(TestEmail.Kind),
         ConfigureApp = app => app.MapCcdPersistence(),
     };
 
@@ -59,7 +59,7 @@ public sealed class JobSubmissionTests(PostgresServer postgres)
         var stale = await ccd.SubmitAsync(Payloads.Update(reference, CaseType, "edit", new JsonObject { ["title"] = "changed", ["behaviour"] = "job" }, version: 7));
 
         Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Conflict), (first.Status, replay.Status, stale.Status));
-        Assert.Equal($"{key}:email", ran);
+        Assert.Equal($"{key}:email to a@example.org", ran); // the job as the handler enqueued it, under its event's key
         await WaitForAsync(dataSource, "SELECT status = 'done' FROM ccd.jobs");
         Assert.Equal(1L, await ScalarAsync(dataSource, "SELECT count(*) FROM ccd.jobs"));
         Assert.Equal(1, sent.Count);
@@ -97,11 +97,11 @@ public sealed class JobSubmissionTests(PostgresServer postgres)
         }
     }
 
-    private sealed class EmailHandler(SentEmails sent) : IJobHandler
+    private sealed class EmailHandler(SentEmails sent) : IJobHandler<TestEmail>
     {
-        public Task RunAsync(JobContext context, CancellationToken cancellationToken)
+        public Task RunAsync(TestEmail job, JobContext context, CancellationToken cancellationToken)
         {
-            sent.Add(context.IdempotencyKey);
+            sent.Add($"{context.IdempotencyKey} to {job.To}");
             return Task.CompletedTask;
         }
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Ccd.Runtime.CaseTypes;
 using Ccd.Runtime.Jobs;
 using Ccd.Runtime.Workers;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,16 +39,16 @@ internal sealed class JobTestSupport(NpgsqlDataSource dataSource)
         return (long)(await id.ExecuteScalarAsync(token))!;
     }
 
-    /// <summary>A worker like the hosted one, with handlers for kinds "record", "fail", "block" and "hang".</summary>
+    /// <summary>A worker like the hosted one, with handlers for kinds "record", "fail", "block", "hang" and "hang-always".</summary>
     public JobWorker Worker(JobOptions? options = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(Log);
-        services.AddSingleton(new JobHandlerRegistration("record", typeof(RecordingHandler)));
-        services.AddSingleton(new JobHandlerRegistration("fail", typeof(FailingHandler)));
-        services.AddSingleton(new JobHandlerRegistration("block", typeof(BlockingHandler)));
-        services.AddSingleton(new JobHandlerRegistration("hang", typeof(HangingHandler)));
-        services.AddSingleton(new JobHandlerRegistration("hang-always", typeof(AlwaysHangingHandler)));
+        services.AddSingleton(JobHandlerRegistration.For<RecordingHandler, RecordJob>("record", CaseJson.Options));
+        services.AddSingleton(JobHandlerRegistration.For<FailingHandler, FailJob>("fail", CaseJson.Options));
+        services.AddSingleton(JobHandlerRegistration.For<BlockingHandler, BlockJob>("block", CaseJson.Options));
+        services.AddSingleton(JobHandlerRegistration.For<HangingHandler, HangJob>("hang", CaseJson.Options));
+        services.AddSingleton(JobHandlerRegistration.For<AlwaysHangingHandler, AlwaysHangJob>("hang-always", CaseJson.Options));
         services.AddScoped<RecordingHandler>();
         services.AddScoped<FailingHandler>();
         services.AddScoped<BlockingHandler>();
@@ -112,21 +113,32 @@ internal sealed class JobLog
     }
 }
 
-internal sealed class RecordingHandler(JobLog log) : IJobHandler
+/// <summary>The payload-free jobs of the worker tests (the rows they enqueue hold <c>{}</c>).</summary>
+internal sealed record RecordJob;
+
+internal sealed record FailJob;
+
+internal sealed record BlockJob;
+
+internal sealed record HangJob;
+
+internal sealed record AlwaysHangJob;
+
+internal sealed class RecordingHandler(JobLog log) : IJobHandler<RecordJob>
 {
-    public Task RunAsync(JobContext context, CancellationToken cancellationToken) => log.RunAsync(context, async () => await Task.Yield());
+    public Task RunAsync(RecordJob job, JobContext context, CancellationToken cancellationToken) => log.RunAsync(context, async () => await Task.Yield());
 }
 
-internal sealed class FailingHandler(JobLog log) : IJobHandler
+internal sealed class FailingHandler(JobLog log) : IJobHandler<FailJob>
 {
-    public Task RunAsync(JobContext context, CancellationToken cancellationToken) => log.RunAsync(context, () =>
+    public Task RunAsync(FailJob job, JobContext context, CancellationToken cancellationToken) => log.RunAsync(context, () =>
         log.FailWhileTrue ? throw new InvalidOperationException($"mail server refused attempt {context.Attempt}") : Task.CompletedTask);
 }
 
 /// <summary>Runs until released or cancelled, like a slow call to another service.</summary>
-internal sealed class BlockingHandler(JobLog log) : IJobHandler
+internal sealed class BlockingHandler(JobLog log) : IJobHandler<BlockJob>
 {
-    public Task RunAsync(JobContext context, CancellationToken cancellationToken) => log.RunAsync(context, async () =>
+    public Task RunAsync(BlockJob job, JobContext context, CancellationToken cancellationToken) => log.RunAsync(context, async () =>
     {
         log.Started.TrySetResult();
         await log.Release.Task.WaitAsync(cancellationToken);
@@ -134,9 +146,9 @@ internal sealed class BlockingHandler(JobLog log) : IJobHandler
 }
 
 /// <summary>On its first attempt ignores cancellation until released, like a call stuck without a timeout; later attempts succeed.</summary>
-internal sealed class HangingHandler(JobLog log) : IJobHandler
+internal sealed class HangingHandler(JobLog log) : IJobHandler<HangJob>
 {
-    public Task RunAsync(JobContext context, CancellationToken cancellationToken) => log.RunAsync(context, async () =>
+    public Task RunAsync(HangJob job, JobContext context, CancellationToken cancellationToken) => log.RunAsync(context, async () =>
     {
         if (context.Attempt == 1)
         {
@@ -147,7 +159,7 @@ internal sealed class HangingHandler(JobLog log) : IJobHandler
 }
 
 /// <summary>Never returns and ignores cancellation, like a call stuck without a timeout on every attempt.</summary>
-internal sealed class AlwaysHangingHandler(JobLog log) : IJobHandler
+internal sealed class AlwaysHangingHandler(JobLog log) : IJobHandler<AlwaysHangJob>
 {
-    public Task RunAsync(JobContext context, CancellationToken cancellationToken) => log.RunAsync(context, () => log.Release.Task);
+    public Task RunAsync(AlwaysHangJob job, JobContext context, CancellationToken cancellationToken) => log.RunAsync(context, () => log.Release.Task);
 }

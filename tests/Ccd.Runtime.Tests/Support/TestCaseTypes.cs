@@ -109,7 +109,7 @@ internal sealed class TypedSubmitHandler(HandlerProbe probe) : ISubmitHandler<Ty
             case "bad-item":
                 return new SubmitResult<TypedCase, TypedState> { SignificantItem = ("Order", "not a url") };
             case "job":
-                context.EnqueueJob("test-email", new JsonObject { ["to"] = "a@example.org" }, "email");
+                context.EnqueueJob(new Jobs.TestEmail("a@example.org"), "email");
                 return new SubmitResult<TypedCase, TypedState> { ConfirmationHeader = confirmation, Data = data };
             case "ttl":
                 data.Ttl = new TypedTtl { SystemTtl = new DateOnly(2000, 1, 1), Suspended = false }; // a handler may not change it

@@ -74,7 +74,8 @@ internal sealed class TestService : IAsyncDisposable
                     .Event("edit", e => e.Handler<TypedSubmitHandler>())
                     .Event("shout", e => e.BlobHandler<ShoutingBlobHandler>())
                     .Event("addTypedNote", e => e.Handler<AddTypedNoteHandler>().Additive())
-                    .Event("plain"));
+                    .Event("plain"))
+                .AddJobHandler<Jobs.IgnoredTestEmail>(Jobs.TestEmail.Kind);
         },
         ConfigureApp = app => app.MapCcdPersistence(),
     };
