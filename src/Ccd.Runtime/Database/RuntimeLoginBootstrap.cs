@@ -50,7 +50,14 @@ internal static class RuntimeLoginBootstrap
             quote.Parameters.AddWithValue("password", password);
             var statement = (string)(await quote.ExecuteScalarAsync(cancellationToken))!;
             await using var alter = new NpgsqlCommand(statement, owner);
-            await alter.ExecuteNonQueryAsync(cancellationToken);
+            try
+            {
+                await alter.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InternalError && exception.MessageText.Contains("concurrently updated", StringComparison.Ordinal))
+            {
+                // Another process of the same cluster created the login too and set the same password at the same moment.
+            }
         }
     }
 
