@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Ccd.Runtime.Authentication;
 
@@ -17,6 +18,7 @@ internal static class AuthenticationRegistration
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton<AuthenticationCache>();
+        services.AddSingleton<VerifiedTokenCache>();
         services.AddSingleton<SigningKeyRefresh>();
         services.AddHttpClient(S2sDetailsVerifier.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
         services.AddHttpClient(UserInfoClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
@@ -34,6 +36,12 @@ internal static class AuthenticationRegistration
         services.AddAuthentication()
             .AddJwtBearer(CcdAuthentication.UserScheme, options => TokenValidation.ConfigureUserTokens(options, settings))
             .AddScheme<AuthenticationSchemeOptions, ServiceAuthenticationHandler>(CcdAuthentication.ServiceScheme, _ => { });
+        services.AddOptions<JwtBearerOptions>(CcdAuthentication.UserScheme).Configure<VerifiedTokenCache>((options, cache) =>
+        {
+            var verifier = new JsonWebTokenHandler { MapInboundClaims = false };
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new CachedUserTokenHandler(verifier, cache));
+        });
         // After AddJwtBearer, so it runs after the framework's own post-configure that creates the configuration manager.
         services.AddSingleton<Microsoft.Extensions.Options.IPostConfigureOptions<JwtBearerOptions>, SigningKeyRefresh.InstallOptions>();
 

@@ -56,6 +56,9 @@ internal sealed class CcdAuthSettings
 
     public TimeSpan S2sCacheDuration { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a verified user or (LOCAL/TEST) service token is answered without verifying it again; never past its expiry.</summary>
+    public TimeSpan TokenCacheDuration { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The shortest time between two fetches of the identity provider's keys forced by an unknown key id.</summary>
     public TimeSpan SigningKeyRefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -103,6 +106,7 @@ internal sealed class CcdAuthSettings
             ClockSkew = Seconds(section, "ClockSkewSeconds", 30, 0, 300),
             UserInfoCacheDuration = Seconds(section, "UserInfoCacheSeconds", 120, 0, 3600),
             S2sCacheDuration = Seconds(section, "S2sCacheSeconds", 60, 0, 3600),
+            TokenCacheDuration = Seconds(section, "TokenCacheSeconds", 60, 0, 3600),
             SigningKeyRefreshInterval = Seconds(section, "SigningKeyRefreshSeconds", 30, 1, 3600),
         };
     }

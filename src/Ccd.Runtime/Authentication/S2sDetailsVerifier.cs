@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
 using Ccd.Runtime.Problems;
 using Ccd.Runtime.Telemetry;
 using Microsoft.Extensions.Caching.Memory;
@@ -29,7 +27,7 @@ internal sealed class S2sDetailsVerifier(
 
     public async Task<ServiceTokenResult> VerifyAsync(string token, CancellationToken cancellationToken)
     {
-        var cacheKey = "ccd-s2s:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        var cacheKey = VerifiedTokenCache.KeyOf("ccd-s2s:", token);
         // The expiry is checked against the injected clock (the entry's own expiry only bounds memory).
         if (cache.Entries.TryGetValue(cacheKey, out CachedAnswer? known) && known is not null && time.GetUtcNow() < known.ExpiresAt)
         {

@@ -89,7 +89,8 @@ public sealed class DevTokenCommandTests(PostgresServer postgres)
             // What the running service reads from the same folder (AddCcdRuntime does the same).
             var configuration = new ConfigurationBuilder().Build();
             var settings = CcdAuthSettings.Read(configuration, AppEnvironment.Local, root);
-            var verified = await new DevServiceTokenVerifier(settings).VerifyAsync(first.Output.Trim(), Cancel);
+            using var cache = new AuthenticationCache();
+            var verified = await new DevServiceTokenVerifier(settings, new VerifiedTokenCache(cache, settings, TimeProvider.System)).VerifyAsync(first.Output.Trim(), Cancel);
 
             Assert.Equal(0, first.ExitCode);
             Assert.Equal(0, second.ExitCode);
