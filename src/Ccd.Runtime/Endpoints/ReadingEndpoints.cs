@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Data;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Ccd.Runtime.CaseTypes;
 using Ccd.Runtime.Store;
 using Ccd.Runtime.Wire;
@@ -39,26 +40,23 @@ internal static class ReadingEndpoints
     internal static async Task<ReadOnlyMemory<byte>> RenderAsync(IServiceProvider services, NpgsqlDataSource dataSource, long[] references, CancellationToken cancellationToken)
     {
         var catalog = services.GetRequiredService<CaseTypeCatalog>();
-        var buffer = new ArrayBufferWriter<byte>(2048);
+        var buffer = new ArrayBufferWriter<byte>(4096);
         await using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
             if (references.Length > 0)
             {
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                // One snapshot for the row and whatever the case view reads, so version, revision, state and the
-                // rendered data all come from the same commit.
-                await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-                foreach (var stored in await LoadAsync(connection, snapshot, references, cancellationToken))
+                if (catalog.All.Any(caseType => caseType.ViewType is null))
                 {
-                    var rendered = catalog.TryGet(stored.CaseTypeId, out var caseType)
-                        ? await caseType.RenderAsync(services, stored.Reference, stored.State, stored.Data, connection, snapshot, cancellationToken)
-                        : stored.Data; // a case type no longer declared: CCD still gets its blob rather than an error
-                    writer.WriteStartObject();
-                    writer.WritePropertyName("case_details");
-                    CaseDetailsJson.Write(writer, stored, rendered, confirmation: null);
-                    writer.WriteNumber("revision", stored.Revision);
-                    writer.WriteEndObject();
+                    await WriteAsStoredOrViewedAsync(writer, services, connection, catalog, references, cancellationToken);
+                }
+                else
+                {
+                    foreach (var (stored, rendered) in await RenderViewsAsync(services, connection, catalog, references, cancellationToken))
+                    {
+                        WriteCase(writer, stored, rendered);
+                    }
                 }
             }
 
@@ -68,6 +66,68 @@ internal static class ReadingEndpoints
         return buffer.WrittenMemory;
     }
 
+    /// <summary>
+    /// A case whose type shows its blob is answered as stored, from one statement (which needs no transaction); the
+    /// others are read again and rendered by their views in one snapshot.
+    /// </summary>
+    private static async Task WriteAsStoredOrViewedAsync(
+        Utf8JsonWriter writer, IServiceProvider services, NpgsqlConnection connection, CaseTypeCatalog catalog, long[] references, CancellationToken cancellationToken)
+    {
+        var rows = await LoadAsync(connection, null, references, StoredCaseText.Read, cancellationToken);
+        var viewed = rows.Where(row => !ShowsItsBlob(catalog, row.CaseTypeId)).Select(row => row.Reference).ToArray();
+        var views = viewed.Length == 0
+            ? []
+            : (await RenderViewsAsync(services, connection, catalog, viewed, cancellationToken)).ToDictionary(view => view.Stored.Reference);
+        foreach (var row in rows)
+        {
+            if (ShowsItsBlob(catalog, row.CaseTypeId))
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName("case_details");
+                CaseDetailsJson.Write(writer, row);
+                writer.WriteNumber("revision", row.Revision);
+                writer.WriteEndObject();
+            }
+            else if (views.TryGetValue(row.Reference, out var view))
+            {
+                WriteCase(writer, view.Stored, view.Rendered);
+            } // else removed between the two reads
+        }
+    }
+
+    // A case type no longer declared shows its blob too: CCD still gets it rather than an error.
+    private static bool ShowsItsBlob(CaseTypeCatalog catalog, string caseTypeId) =>
+        !catalog.TryGet(caseTypeId, out var caseType) || caseType.ViewType is null;
+
+    /// <summary>
+    /// The cases rendered by their case types, each row and whatever its view reads from one snapshot, so version,
+    /// revision, state and the rendered data all come from the same commit.
+    /// </summary>
+    private static async Task<List<(StoredCase Stored, JsonObject Rendered)>> RenderViewsAsync(
+        IServiceProvider services, NpgsqlConnection connection, CaseTypeCatalog catalog, long[] references, CancellationToken cancellationToken)
+    {
+        await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var views = new List<(StoredCase, JsonObject)>(references.Length);
+        foreach (var stored in await LoadAsync(connection, snapshot, references, StoredCase.Read, cancellationToken))
+        {
+            var rendered = catalog.TryGet(stored.CaseTypeId, out var caseType)
+                ? await caseType.RenderAsync(services, stored.Reference, stored.State, stored.Data, connection, snapshot, cancellationToken)
+                : stored.Data;
+            views.Add((stored, rendered));
+        }
+
+        return views;
+    }
+
+    private static void WriteCase(Utf8JsonWriter writer, StoredCase stored, JsonObject rendered)
+    {
+        writer.WriteStartObject();
+        writer.WritePropertyName("case_details");
+        CaseDetailsJson.Write(writer, stored, rendered, confirmation: null);
+        writer.WriteNumber("revision", stored.Revision);
+        writer.WriteEndObject();
+    }
+
     private static long[] ParseReferences(Microsoft.Extensions.Primitives.StringValues values) =>
         values
             .SelectMany(value => (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -75,17 +135,18 @@ internal static class ReadingEndpoints
             .Distinct()
             .ToArray();
 
-    private static async Task<List<StoredCase>> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction snapshot, long[] references, CancellationToken cancellationToken)
+    private static async Task<List<T>> LoadAsync<T>(
+        NpgsqlConnection connection, NpgsqlTransaction? snapshot, long[] references, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(ReadSql, connection, snapshot);
         command.Parameters.Add(new NpgsqlParameter<long[]>("references", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = references });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var cases = new List<StoredCase>(references.Length);
+        var rows = new List<T>(references.Length);
         while (await reader.ReadAsync(cancellationToken))
         {
-            cases.Add(StoredCase.Read(reader));
+            rows.Add(read(reader));
         }
 
-        return cases;
+        return rows;
     }
 }

@@ -30,31 +30,7 @@ internal sealed record StoredCase(
         removed_at IS NOT NULL
         """;
 
-    public static StoredCase Read(NpgsqlDataReader reader)
-    {
-        if (!ClassificationText.TryParse(reader.GetString(8), out var classification))
-        {
-            throw new InvalidOperationException($"Case {reader.GetInt64(0)} has an unknown security classification.");
-        }
-
-        return new StoredCase(
-            reader.GetInt64(0),
-            reader.IsDBNull(1) ? null : reader.GetInt64(1),
-            reader.GetString(2),
-            reader.GetString(3),
-            reader.GetString(4),
-            ParseObject(reader.GetString(5)),
-            ParseObject(reader.GetString(6)),
-            ParseObject(reader.GetString(7)),
-            classification,
-            reader.GetInt32(9),
-            reader.GetInt32(10),
-            reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11),
-            reader.GetDateTime(12),
-            reader.GetDateTime(13),
-            reader.GetDateTime(14),
-            reader.GetBoolean(15));
-    }
+    public static StoredCase Read(NpgsqlDataReader reader) => StoredCaseText.Read(reader).Parse();
 
     public static JsonObject ParseObject(string json) => JsonNode.Parse(json)?.AsObject() ?? [];
 }

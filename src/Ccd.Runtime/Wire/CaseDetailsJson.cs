@@ -13,22 +13,14 @@ internal static class CaseDetailsJson
 
     public static void Write(Utf8JsonWriter writer, StoredCase stored, JsonObject caseData, Confirmation? confirmation)
     {
-        writer.WriteStartObject();
-        writer.WriteNumber("id", stored.Reference);
-        writer.WriteString("jurisdiction", stored.Jurisdiction);
-        writer.WriteString("case_type_id", stored.CaseTypeId);
-        writer.WriteString("state", stored.State);
-        writer.WriteNumber("version", stored.Version);
-        writer.WriteString("security_classification", ClassificationText.Format(stored.Classification));
+        WriteHead(writer, stored.Reference, stored.Jurisdiction, stored.CaseTypeId, stored.State, stored.Version, stored.Classification);
         writer.WritePropertyName("case_data");
         caseData.WriteTo(writer);
         writer.WritePropertyName("data_classification");
         stored.DataClassification.WriteTo(writer);
         writer.WritePropertyName("supplementary_data");
         stored.SupplementaryData.WriteTo(writer);
-        WireFormat.WriteDateTime(writer, "created_date", stored.CreatedDate);
-        WireFormat.WriteDateTime(writer, "last_modified", stored.LastModified);
-        WireFormat.WriteDateTime(writer, "last_state_modified_date", stored.LastStateModifiedDate);
+        WriteTail(writer, stored.CreatedDate, stored.LastModified, stored.LastStateModifiedDate);
         if (confirmation is not null)
         {
             writer.WriteStartObject("after_submit_callback_response");
@@ -40,5 +32,38 @@ internal static class CaseDetailsJson
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>A read's case details with the stored JSON as it is (the case data of a case type that shows its blob).</summary>
+    public static void Write(Utf8JsonWriter writer, StoredCaseText stored)
+    {
+        WriteHead(writer, stored.Reference, stored.Jurisdiction, stored.CaseTypeId, stored.State, stored.Version, stored.Classification);
+        // jsonb text from PostgreSQL is valid JSON with unique keys: written as it is, never re-parsed.
+        writer.WritePropertyName("case_data");
+        writer.WriteRawValue(stored.Data, skipInputValidation: true);
+        writer.WritePropertyName("data_classification");
+        writer.WriteRawValue(stored.DataClassification, skipInputValidation: true);
+        writer.WritePropertyName("supplementary_data");
+        writer.WriteRawValue(stored.SupplementaryData, skipInputValidation: true);
+        WriteTail(writer, stored.CreatedDate, stored.LastModified, stored.LastStateModifiedDate);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteHead(Utf8JsonWriter writer, long reference, string jurisdiction, string caseTypeId, string state, int version, CaseSecurityClassification classification)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("id", reference);
+        writer.WriteString("jurisdiction", jurisdiction);
+        writer.WriteString("case_type_id", caseTypeId);
+        writer.WriteString("state", state);
+        writer.WriteNumber("version", version);
+        writer.WriteString("security_classification", ClassificationText.Format(classification));
+    }
+
+    private static void WriteTail(Utf8JsonWriter writer, DateTime created, DateTime lastModified, DateTime lastStateModified)
+    {
+        WireFormat.WriteDateTime(writer, "created_date", created);
+        WireFormat.WriteDateTime(writer, "last_modified", lastModified);
+        WireFormat.WriteDateTime(writer, "last_state_modified_date", lastStateModified);
     }
 }
