@@ -48,15 +48,23 @@ internal static class HistoryEndpoints
     private static async Task<IResult> ListAsync(string reference, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var caseReference = CaseReference.Parse(reference, "reference");
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        await using (var writer = new Utf8JsonWriter(buffer))
+        var body = new PooledJsonBody();
+        try
         {
-            writer.WriteStartArray();
-            await QueryAsync(dataSource, caseReference, null, writer, cancellationToken);
-            writer.WriteEndArray();
-        }
+            await using (var writer = new Utf8JsonWriter(body))
+            {
+                writer.WriteStartArray();
+                await QueryAsync(dataSource, caseReference, null, writer, cancellationToken);
+                writer.WriteEndArray();
+            }
 
-        return new RawJsonResult(StatusCodes.Status200OK, buffer.WrittenMemory);
+            return body;
+        }
+        catch
+        {
+            body.Return();
+            throw;
+        }
     }
 
     private static async Task<IResult> OneAsync(string reference, string eventId, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
