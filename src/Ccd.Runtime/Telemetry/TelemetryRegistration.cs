@@ -28,9 +28,10 @@ internal static class TelemetryRegistration
             throw new CcdStartupException($"Ccd:Telemetry:OtlpEndpoint (or {OtlpEndpointVariable}) must be an absolute URL.");
         }
 
-        services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(serviceName))
-            .WithTracing(tracing =>
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(serviceName));
+        if (options.TracingEnabled ?? exportOtlp)
+        {
+            telemetry.WithTracing(tracing =>
             {
                 tracing.AddAspNetCoreInstrumentation(aspNetCore =>
                     {
@@ -44,27 +45,29 @@ internal static class TelemetryRegistration
                 {
                     tracing.AddOtlpExporter(otlp => otlp.Endpoint = new Uri(otlpEndpoint!));
                 }
-            })
-            .WithMetrics(metrics =>
-            {
-                metrics.AddAspNetCoreInstrumentation()
-                    .AddNpgsqlInstrumentation()
-                    .AddMeter(CcdTelemetry.Name);
-                if (exportOtlp)
-                {
-                    metrics.AddOtlpExporter((otlp, reader) =>
-                    {
-                        otlp.Endpoint = new Uri(otlpEndpoint!);
-                        reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 15_000;
-                    });
-                }
-
-                if (options.PrometheusEnabled)
-                {
-                    // No scrape cache: Prometheus scrapes every few seconds anyway, and a cached page would hide fresh counts.
-                    metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
-                }
             });
+        }
+
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics.AddAspNetCoreInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter(CcdTelemetry.Name);
+            if (exportOtlp)
+            {
+                metrics.AddOtlpExporter((otlp, reader) =>
+                {
+                    otlp.Endpoint = new Uri(otlpEndpoint!);
+                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 15_000;
+                });
+            }
+
+            if (options.PrometheusEnabled)
+            {
+                // No scrape cache: Prometheus scrapes every few seconds anyway, and a cached page would hide fresh counts.
+                metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+            }
+        });
     }
 
     public static void MapCcdTelemetry(this WebApplication app)

@@ -35,7 +35,8 @@ public sealed partial class SubmitTelemetryTests(PostgresServer postgres)
     public async Task a_submit_produces_a_trace_with_its_database_spans()
     {
         var spans = new ConcurrentQueue<Activity>();
-        await using var app = await TestServiceApp.StartAsync(Host, await postgres.CreateDatabaseAsync(), TestService.BlobTypeConfiguration(),
+        var settings = new Dictionary<string, string?>(TestService.BlobTypeConfiguration()) { ["Ccd:Telemetry:TracingEnabled"] = "true" };
+        await using var app = await TestServiceApp.StartAsync(Host, await postgres.CreateDatabaseAsync(), settings,
             services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new Collector(spans))));
         using var ccd = new CcdDataStoreClient(app.CreateCcdClient());
         // The caller's W3C trace context: the submit joins this trace, which tells its spans from those of other

@@ -42,11 +42,28 @@ public sealed partial class TelemetryTests(PostgresServer postgres)
     };
 
     [Fact]
-    public async Task a_request_produces_a_trace_with_its_database_spans()
+    public async Task without_an_otlp_endpoint_or_tracing_enabled_no_spans_are_recorded()
     {
         var spans = new ConcurrentQueue<Activity>();
         await using var app = await TestServiceApp.StartAsync(Host, await postgres.CreateDatabaseAsync(), services: services =>
             services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new Collector(spans))));
+        using var client = app.CreateClient();
+
+        using var response = await client.PostAsync(new Uri("/probe", UriKind.Relative), new StringContent("hello"), TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+
+        // The SQL span would have ended before the answer was sent.
+        Assert.Empty(spans);
+    }
+
+    [Fact]
+    public async Task a_request_produces_a_trace_with_its_database_spans()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        // No OTLP endpoint here: the test's own processor is what the traces are recorded for.
+        await using var app = await TestServiceApp.StartAsync(Host, await postgres.CreateDatabaseAsync(),
+            new Dictionary<string, string?> { ["Ccd:Telemetry:TracingEnabled"] = "true" },
+            services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new Collector(spans))));
         using var client = app.CreateClient();
 
         using var response = await client.PostAsync(new Uri("/probe", UriKind.Relative), new StringContent("hello"), TestContext.Current.CancellationToken);
