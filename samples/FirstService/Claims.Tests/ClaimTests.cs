@@ -25,8 +25,13 @@ public sealed class ClaimTests(ClaimsHost service)
         var read = await ccd.ReadAsync(reference);
         Assert.Equal("Submitted", read!["case_details"]!["state"]!.GetValue<string>());
         Assert.Equal("Ada Lovelace claims £120.00; 0 note(s)", read["case_details"]!["case_data"]!["summary"]!.GetValue<string>());
-        await using var row = host.Database.CreateCommand($"SELECT amount_pence FROM claims.submissions WHERE reference = {reference}");
-        Assert.Equal(12000L, await row.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(12000L, await ScalarAsync(host, "SELECT amount_pence FROM claims.submissions WHERE reference = $1", reference));
+        Assert.Equal(DBNull.Value, await ScalarAsync(host, "SELECT acknowledged_to FROM claims.submissions WHERE reference = $1", reference));
+
+        var job = Assert.Single(await host.RunDueJobsAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(CcdJobOutcome.Done, job.Outcome);
+        Assert.Equal("ada@example.org", await ScalarAsync(host, "SELECT acknowledged_to FROM claims.submissions WHERE reference = $1", reference));
     }
 
     [Fact]
@@ -43,8 +48,8 @@ public sealed class ClaimTests(ClaimsHost service)
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Enter the amount claimed and the applicant's email.", body!["errors"]![0]!.GetValue<string>());
         Assert.Equal("Draft", (await ccd.ReadAsync(reference))!["case_details"]!["state"]!.GetValue<string>());
-        await using var rows = host.Database.CreateCommand("SELECT count(*) FROM claims.submissions");
-        Assert.Equal(0L, await rows.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0L, await ScalarAsync(host, "SELECT count(*) FROM claims.submissions WHERE reference = $1", reference));
+        Assert.Empty(await host.RunDueJobsAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -77,8 +82,7 @@ public sealed class ClaimTests(ClaimsHost service)
 
         CcdExpect.SubmitAccepted(await ccd.UpdateAsync(reference, "close", "Closed", version: 1, claim), FrClaim, reference);
 
-        await using var outbox = host.Database.CreateCommand($"SELECT message_information::text FROM ccd.message_queue_candidates WHERE reference = {reference}");
-        var message = JsonNode.Parse((string)(await outbox.ExecuteScalarAsync(TestContext.Current.CancellationToken))!)!;
+        var message = JsonNode.Parse((string)(await ScalarAsync(host, "SELECT message_information::text FROM ccd.message_queue_candidates WHERE reference = $1", reference))!)!;
         Assert.Equal("Closed", message["NewStateId"]!.GetValue<string>());
         Assert.Equal("Ada Lovelace", message["AdditionalData"]!["Data"]!["applicantName"]!.GetValue<string>());
     }
@@ -93,5 +97,12 @@ public sealed class ClaimTests(ClaimsHost service)
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Ada Lovelace", body!["data"]!["applicantName"]!.GetValue<string>());
+    }
+
+    private static async Task<object?> ScalarAsync(CcdTestHost host, string sql, long reference)
+    {
+        await using var command = host.Database.CreateCommand(sql);
+        command.Parameters.AddWithValue(reference);
+        return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
     }
 }

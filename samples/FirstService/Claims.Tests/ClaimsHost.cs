@@ -17,7 +17,9 @@ public sealed class ClaimsHost : IAsyncLifetime
 
     private CcdTestDatabase _server = null!;
 
-    public async Task<CcdTestHost> StartAsync() => await CcdTestHost.StartAsync(Service, await _server.CreateDatabaseAsync());
+    // Jobs run when a test says so (RunDueJobsAsync), not on the service's own worker.
+    public async Task<CcdTestHost> StartAsync() => await CcdTestHost.StartAsync(
+        Service, await _server.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Ccd:Jobs:Enabled"] = "false" });
 
     public async ValueTask InitializeAsync() => _server = await CcdTestDatabase.StartAsync();
 

@@ -8,7 +8,7 @@ public static class ClaimsService
 {
     public static CcdRuntimeBuilder AddClaims(this WebApplicationBuilder builder) => builder.AddCcdRuntime()
         .AddMigrations(typeof(Claim).Assembly)
-        .AddJobHandler<AcknowledgeClaim>(AcknowledgeClaim.Kind)
+        .AddJobHandler<SendAcknowledgement>()
         .AddCaseType<Claim, ClaimState>("FR_Claim", "FR", claim => claim
             .View<ClaimView>()
             .Event("create", e => e.Name("Start a claim").AboutToStart<PrefillApplicant>())

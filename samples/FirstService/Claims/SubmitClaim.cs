@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Ccd.Runtime.CaseTypes;
 using Npgsql;
 
@@ -24,7 +23,7 @@ public sealed class SubmitClaim : ISubmitHandler<Claim, ClaimState>
         insert.Parameters.AddWithValue(context.Now);
         await insert.ExecuteNonQueryAsync(cancellationToken);
 
-        context.EnqueueJob(AcknowledgeClaim.Kind, new JsonObject { ["email"] = claim.ApplicantEmail }, "acknowledge");
+        context.EnqueueJob(new AcknowledgeClaim(claim.ApplicantEmail), "acknowledge");
         return new() { State = ClaimState.Submitted, Data = claim, ConfirmationHeader = "# Claim submitted" };
     }
 }
