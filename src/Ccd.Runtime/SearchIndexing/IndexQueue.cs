@@ -13,6 +13,9 @@ internal static class IndexQueue
     // case row's revision and its data the latest history row at or below that revision, so version and
     // content always belong together (normally that revision is the queued one, since writers queue it in
     // the event's own transaction).
+    // The claimed rows are updated by key (= ANY of the due keys) and each case row read by a LIMIT 1 lateral
+    // lookup, so a claim costs index probes for its batch alone: joined plainly, the planner hash-joined the whole
+    // queue and the whole case_data table on every pass while the queue was long (P5, bench/indexing).
     private const string ClaimSql = """
         WITH due AS (
             SELECT reference FROM ccd.es_queue
@@ -23,7 +26,7 @@ internal static class IndexQueue
             FOR UPDATE SKIP LOCKED
         ), claimed AS (
             UPDATE ccd.es_queue q SET locked_until = @locked_until, lock_token = @token
-            FROM due WHERE q.reference = due.reference
+            WHERE q.reference = ANY (ARRAY(SELECT reference FROM due))
             RETURNING q.reference, q.case_revision, q.enqueued_at
         )
         SELECT c.reference, c.case_revision,
@@ -33,7 +36,12 @@ internal static class IndexQueue
                e.id, e.data::text,
                r.case_type_id, r.document_id, r.case_revision
         FROM claimed c
-        LEFT JOIN ccd.case_data d ON d.reference = c.reference
+        LEFT JOIN LATERAL (
+            SELECT cd.reference, cd.id, cd.jurisdiction, cd.case_type_id, cd.state, cd.security_classification, cd.created_date,
+                   cd.last_modified, cd.last_state_modified_date, cd.supplementary_data, cd.revision, cd.removed_at
+            FROM ccd.case_data cd WHERE cd.reference = c.reference
+            LIMIT 1
+        ) d ON true
         LEFT JOIN LATERAL (
             SELECT ev.id, ev.data FROM ccd.case_event ev
             WHERE ev.case_reference = c.reference AND ev.case_revision <= d.revision
