@@ -22,6 +22,14 @@ WORKLOADS = {
     "P3": "P1 on the grown store",
 }
 
+# P5 (issue 21, point 5): background work against its limit, from bench/publishing and bench/indexing, each measuring
+# the runtime's worker and the bare client of the same sink in one run: (workload, service, limit, unit).
+P5_WORKLOADS = {
+    "P5_publishing": ("publish outbox messages to the AMQP broker", "the runtime's outbox publisher", "a bare AMQPNetLite sender", "messages"),
+    "P5_indexing": ("index queued cases into the fake Elasticsearch", "the runtime's indexer", "a bare `_bulk` client", "documents"),
+}
+P5_TARGET = 0.8
+
 
 def failed(run):
     return bool(run.get("non_2xx") or run.get("socket_errors"))
@@ -87,7 +95,44 @@ def verdicts(r):
             v[f"{key} paced p99"] = (ok, f"{s['p99_ms']:.1f} ms = {x or 0:.2f} × the limit's {lim['p99_ms']:.1f} ms at {paced['offered_rps']:.0f}/s offered"
                                      + ("" if kept_up_with(s, lim) else f", but the service answered only {s['rps']:.0f}/s to the limit's {lim['rps']:.0f}/s")
                                      + f" (target ≤ {P99_FACTOR:g} ×)")
+    for key, (_, _, _, unit) in P5_WORKLOADS.items():
+        p5 = r.get(key)
+        if p5 and "service" in p5:
+            x = ratio(p5["service"]["rate"], p5["limit"]["rate"])
+            v[f"{key} throughput"] = (x is not None and x >= P5_TARGET and not p5.get("errors"),
+                                     f"{x or 0:.2f} × the limit: {p5['service']['rate']:,.0f} against {p5['limit']['rate']:,.0f} {unit}/s (target ≥ {P5_TARGET} ×)")
     return v
+
+
+def p5_errors(r):
+    """(name, what failed) for each P5 stage that reported errors (a message lost, doubled or changed; a queue not drained)."""
+    return [(key, "; ".join(r[key]["errors"])) for key in P5_WORKLOADS if r.get(key, {}).get("errors")]
+
+
+def p5_section(r, ratios):
+    """P5's table: the runtime's worker beside the bare client of the same sink, both measured in this run."""
+    keys = [k for k in P5_WORKLOADS if "service" in r.get(k, {})]
+    if not keys:
+        return []
+    lines = ["", "## P5: background work against its limit", "",
+             "Measured in this run by `bench/publishing` and `bench/indexing` (each after a warm-up, on their own throwaway PostgreSQL",
+             "cluster with fsync off, a private RabbitMQ with its AMQP 1.0 plugin, the in-process fake Elasticsearch). The limit sends",
+             "the same messages / bulk requests to the same sink, with the runtime's batches and concurrency, and no database work.",
+             "Every message and document each delivered is checked afterwards. CPU is µs per message or document of the bench process",
+             "(the fake Elasticsearch included) + PostgreSQL's.", "",
+             "| id | workload | size | service | limit | service ÷ limit | CPU µs/item service | CPU µs/item limit | target | verdict |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for key in keys:
+        p5, (workload, service, limit, unit) = r[key], P5_WORKLOADS[key]
+        s, lim = p5["service"], p5["limit"]
+        item = "message" if "cpu_us_per_message" in s else "document"
+        p5_cpu = lambda run: f"{run.get(f'cpu_us_per_{item}', '?')} + {run.get(f'postgres_cpu_us_per_{item}', '?')}"
+        size = f"{p5.get('messages', p5.get('cases', 0)):,} {'messages' if 'messages' in p5 else 'cases'}, batch {p5['batch_size']}"
+        ok = ratios.get(f"{key} throughput")
+        lines.append(f"| P5 | {workload} ({service} / {limit}) | {size} | {s['rate']:,.0f} {unit}/s | {lim['rate']:,.0f} {unit}/s | "
+                     f"{ratio(s['rate'], lim['rate']) or 0:.2f} × | {p5_cpu(s)} | {p5_cpu(lim)} | ≥ {P5_TARGET} × | {verdict(ok[0]) if ok else ''} |")
+    loads = [f"{key.split('_')[1]} {r[key]['machine'].get('load_average', '?')}" for key in keys]
+    return lines + ["", f"Load average at the end of each P5 stage: {', '.join(loads)}."]
 
 
 def absolute_verdicts(r):
@@ -193,6 +238,11 @@ def standard_chart(r, keys):
         if paced:
             panels.append({"title": f"{key} paced at {paced['offered_rps']:.0f}/s", "unit": "p99 ms", "line": (P99_FACTOR * paced["limit"]["p99_ms"], f"{P99_FACTOR:g} × limit"),
                            "groups": [("p99", {app: paced[app]["p99_ms"] for app in ("service", "limit")})]})
+    for key, (_, _, _, unit) in P5_WORKLOADS.items():
+        p5 = r.get(key)
+        if p5 and "service" in p5:
+            panels.append({"title": f"P5: {key.split('_')[1]}", "unit": f"{unit}/s", "line": (P5_TARGET * p5["limit"]["rate"], f"{P5_TARGET} × limit"),
+                           "groups": [("drain", {app: p5[app]["rate"] for app in ("service", "limit")})]})
     return chart.svg(f"Service and limit ({r['date']})", panels)
 
 
@@ -258,6 +308,7 @@ def write(r, quick, out):
              "the same `wrk` scripts. CPU is µs per request of the app and of PostgreSQL (postmaster and backends).", ""]
     if keys:
         lines += pairs_sections(r, keys, ratios)
+    lines += p5_section(r, ratios)
     if "baseline" in r:
         b, bp = r["baseline"], r.get("baseline_paced")
         lines += ["", "## SPEC 7's absolute targets and the pgbench baseline (context)", "",
@@ -270,7 +321,7 @@ def write(r, quick, out):
         lines += ["", "## Verdicts against the limit", "", *[f"- {k}: {what}: **{verdict(ok)}**" for k, (ok, what) in ratios.items()], ""]
     if "growth" in r:
         lines += ["", *growth_section(r)]
-    drawing = growth_chart(r) if "growth" in r else standard_chart(r, keys) if keys else None
+    drawing = growth_chart(r) if "growth" in r else standard_chart(r, keys) if keys or any(k in r for k in P5_WORKLOADS) else None
     if drawing:
         (out / f"{name}.svg").write_text(drawing)
         lines += [f"![chart]({name}.svg)", ""]
@@ -280,9 +331,9 @@ def write(r, quick, out):
     notes = [f"- {n}: {run['note']}" for n, run in runs(r) if run.get("note")]
     if notes:
         lines += ["## Notes", "", *notes, ""]
-    broken = list(broken_runs(r))
+    broken = [(n, describe_errors(run)) for n, run in broken_runs(r)] + p5_errors(r)
     if broken:
-        lines += ["## Runs with errors", "", *[f"- {n}: {describe_errors(run)}" for n, run in broken], ""]
+        lines += ["## Runs with errors", "", *[f"- {n}: {what}" for n, what in broken], ""]
     (out / f"{name}.json").write_text(json.dumps(r, indent=2) + "\n")
     (out / f"{name}.md").write_text("\n".join(lines))
     print("\n".join(lines))

@@ -1,0 +1,11 @@
+namespace Ccd.Bench.Publishing;
+
+/// <summary>One measured run: messages sent, the time, the bench process's and PostgreSQL's CPU it took, and what the broker then held.</summary>
+internal sealed record RunFigures(int Messages, TimeSpan Elapsed, TimeSpan Cpu, TimeSpan PostgresCpu, QueueCheck Received)
+{
+    public double Rate => Messages / Elapsed.TotalSeconds;
+
+    public double CpuMicrosecondsPerMessage => Cpu.TotalMicroseconds / Math.Max(1, Messages);
+
+    public double PostgresCpuMicrosecondsPerMessage => PostgresCpu.TotalMicroseconds / Math.Max(1, Messages);
+}
