@@ -192,7 +192,7 @@ internal sealed class ThrowingHandler : IJobHandler<ThrowJob>
     public static readonly string[] Kinds =
     [
         "invalid-operation", "argument-null", "null-task", "own-cancellation", "task-canceled", "aggregate", "message-throws",
-        "synchronous", "out-of-memory", "not-implemented", "format", "key-not-found", "object-disposed", "timeout", "npgsql",
+        "synchronous", "out-of-memory", "not-supported", "format", "key-not-found", "object-disposed", "timeout", "npgsql",
     ];
 
     public static string ExpectedType(string kind) => kind switch
@@ -206,7 +206,7 @@ internal sealed class ThrowingHandler : IJobHandler<ThrowJob>
         "message-throws" => "UnreadableMessageException: (the exception's message could not be read)",
         "synchronous" => "ApplicationException",
         "out-of-memory" => "OutOfMemoryException",
-        "not-implemented" => "NotImplementedException",
+        "not-supported" => "NotSupportedException",
         "format" => "FormatException",
         "key-not-found" => "KeyNotFoundException",
         "object-disposed" => "ObjectDisposedException",
@@ -246,7 +246,7 @@ internal sealed class ThrowingHandler : IJobHandler<ThrowJob>
             case "aggregate": throw new AggregateException(new InvalidOperationException("one"), new FormatException("two"));
             case "message-throws": throw new UnreadableMessageException();
             case "out-of-memory": throw new OutOfMemoryException("pretend");
-            case "not-implemented": throw new NotImplementedException();
+            case "not-supported": throw new NotSupportedException("the recipient's channel is not supported");
             case "format": throw new FormatException("bad payload");
             case "key-not-found": throw new KeyNotFoundException("missing");
             case "object-disposed": throw new ObjectDisposedException("client");
