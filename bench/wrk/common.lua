@@ -16,12 +16,50 @@ function common.luhn_ref(n)
   return digits .. tostring((10 - sum % 10) % 10)
 end
 
--- Paced runs: PACE_MS set → each connection waits an exponentially distributed pause (mean PACE_MS) before each
--- request, so 32 connections offer a Poisson-like load below saturation and latency is not queueing behind wrk.
-local pace_ms = tonumber(os.getenv("PACE_MS") or "0")
+-- Paced runs (open loop): PACE_RPS set → the run offers PACE_RPS requests/s whatever the app's latency. wrk keeps
+-- one Lua state per thread and calls delay() once a connection has its answer, before that connection's next
+-- request; it does not say which connection asks. So each thread keeps one timetable for its connections: slots
+-- a Poisson process of rate PACE_RPS / PACE_THREADS (exponential gaps), each delay() taking the next slot and
+-- waiting until it (0 if it has passed). An app that answers slowly is thus offered the same rate as a fast one
+-- (a closed loop, pausing after each answer, would offer it less), as long as a connection of the thread is free
+-- at each slot (wrk's -c / -t of them). A slot that has passed when its connection becomes free
+-- is sent at once; wrk times each request from its actual send, so that schedule lag is not in the latency: it is
+-- counted apart (lag_p99_ms, lag_max_ms in the report). wrk calls delay() before each connection's first request
+-- too, so every request has its slot; the timetable starts at the first call.
+local pace_rps = tonumber(os.getenv("PACE_RPS") or "0")
+common.paced = pace_rps > 0
+local pace_threads = tonumber(os.getenv("PACE_THREADS") or "2")
+local gap_ms = common.paced and pace_threads * 1000 / pace_rps or 0
+local ffi = require "ffi"
+ffi.cdef [[
+  struct ccd_bench_timespec { long tv_sec; long tv_nsec; };
+  int clock_gettime(int clock_id, struct ccd_bench_timespec *tp);
+]]
+local CLOCK_MONOTONIC = 1
+local ts = ffi.new("struct ccd_bench_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(CLOCK_MONOTONIC, ts)
+  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+end
+local function gap()
+  return -math.log(1 - math.random()) * gap_ms
+end
+local slot = nil
+lag_ms = {}  -- lag of each late send, whole ms → how many (a global, so done() can read each thread's)
+lag_max = 0
 function common.delay()
-  if pace_ms <= 0 then return 0 end
-  return math.floor(-math.log(1 - math.random()) * pace_ms)
+  local now = now_ms()
+  if not slot then
+    -- Each thread its own random stream (the scripts may seed both threads alike): its timetable's and its requests'.
+    math.randomseed(os.time() + tonumber(ts.tv_nsec))
+    slot = now
+  end
+  slot = slot + gap()
+  if slot >= now then return math.floor(slot - now + 0.5) end
+  local late = math.floor(now - slot)
+  lag_ms[late] = (lag_ms[late] or 0) + 1
+  if now - slot > lag_max then lag_max = now - slot end
+  return 0
 end
 
 -- Every thread, so done() can gather what each saw (each thread runs in its own Lua state).
@@ -47,10 +85,23 @@ end
 
 -- One machine-readable line bench/run parses.
 function common.report(summary, latency, extra)
-  local seen = {}
+  local seen, lags, late, lag_max_all = {}, {}, 0, 0
   for _, thread in ipairs(common.threads) do
     local f = thread:get("failures")
     if f and f ~= "" then table.insert(seen, f) end
+    for ms, n in pairs(thread:get("lag_ms") or {}) do lags[ms] = (lags[ms] or 0) + n; late = late + n end
+    lag_max_all = math.max(lag_max_all, thread:get("lag_max") or 0)
+  end
+  -- The 99th percentile of the schedule lag over all paced requests (on time counts as 0), whole ms.
+  local lag_p99, seen_lags, keys = 0, summary.requests - late, {}
+  for ms in pairs(lags) do table.insert(keys, ms) end
+  table.sort(keys)
+  for _, ms in ipairs(keys) do
+    if seen_lags >= 0.99 * summary.requests then break end
+    seen_lags, lag_p99 = seen_lags + lags[ms], ms
+  end
+  if common.paced then
+    extra = string.format(',"offered_rps":%.1f,"lag_p99_ms":%d,"lag_max_ms":%.1f', pace_rps, lag_p99, lag_max_all) .. (extra or "")
   end
   io.write(string.format('WRK_JSON {"requests":%d,"duration_us":%d,"rps":%.1f,"non_2xx":%d,"socket_errors":%d,' ..
     '"p50_ms":%.2f,"p95_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"failures":[%s]' .. (extra or "") .. '}\n',

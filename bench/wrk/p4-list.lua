@@ -24,4 +24,4 @@ function done(summary, latency, requests)
 end
 
 response = common.response
-if tonumber(os.getenv("PACE_MS") or "0") > 0 then delay = common.delay end
+if common.paced then delay = common.delay end
