@@ -22,7 +22,7 @@ internal static class BareBulkClient
         fake.Items.Where(item => item.RequestNumber > after && item.RequestNumber <= through)
             .GroupBy(item => item.RequestNumber)
             .OrderBy(request => request.Key)
-            .Select(request => (BulkBody.Write(request.Select(Operation).ToList()), request.Count()))
+            .Select(request => (BulkRequest.Of(request.Select(Operation)).Body.ToArray(), request.Count()))
             .ToList();
 
     /// <summary>Posts every body, <paramref name="concurrency"/> requests at a time; the time it all took.</summary>

@@ -75,11 +75,13 @@ await app.StartAsync();
 await DrainAsync(1, warmup);
 var warmupRequests = fake.Requests.Count;
 var pgData = Path.Combine(work, "data");
+var gcBefore = GcFigures.Now();
 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
 var pgCpu = PostgresCpu.Of(pgData);
 var (runtimeElapsed, queued) = await DrainAsync(warmup + 1, warmup + cases);
 var runtimeCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
 var runtimePgCpu = PostgresCpu.Of(pgData) - pgCpu;
+var runtimeGc = GcFigures.Now() - gcBefore;
 await app.StopAsync();
 
 var errors = new List<string>();
@@ -100,17 +102,20 @@ await using var bareFake = await FakeElasticsearch.StartAsync();
 bareFake.KeepSources = true;
 await BareBulkClient.PostAsync(bareFake.Url, warmupBodies, concurrency);
 var bareWarmupRequests = bareFake.Requests.Count;
+gcBefore = GcFigures.Now();
 cpu = Process.GetCurrentProcess().TotalProcessorTime;
 pgCpu = PostgresCpu.Of(pgData);
 var bareElapsed = await BareBulkClient.PostAsync(bareFake.Url, bodies, concurrency);
 var bareCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
 var barePgCpu = PostgresCpu.Of(pgData) - pgCpu;
+var bareGc = GcFigures.Now() - gcBefore;
 var bareDocuments = bareFake.Items.Count(i => i.RequestNumber > bareWarmupRequests && i.Status is >= 200 and < 300);
 if (bareDocuments != documents)
 {
     errors.Add($"the bare client indexed {bareDocuments} documents, the indexer {documents}");
 }
 
+Console.WriteLine($"GC during the runtime's drain: {runtimeGc.Describe(documents)}; during the bare client's: {bareGc.Describe(bareDocuments)}");
 var runtimeRate = documents / runtimeElapsed.TotalSeconds;
 var bareRate = bareDocuments / bareElapsed.TotalSeconds;
 var ratio = runtimeRate / bareRate;
@@ -249,6 +254,18 @@ static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
 {
     await using var command = dataSource.CreateCommand(sql);
     return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+}
+
+/// <summary>The bench process's collections, GC pauses and allocations at a moment; subtracted to give a stage's.</summary>
+internal readonly record struct GcFigures(int Gen0, int Gen1, int Gen2, TimeSpan Paused, long Allocated)
+{
+    public static GcFigures Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+
+    public static GcFigures operator -(GcFigures a, GcFigures b) =>
+        new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Paused - b.Paused, a.Allocated - b.Allocated);
+
+    public string Describe(int documents) => string.Create(CultureInfo.InvariantCulture,
+        $"{Gen0}/{Gen1}/{Gen2} collections (gen 0/1/2), {Paused.TotalMilliseconds:N0} ms paused, {Allocated / (double)Math.Max(1, documents) / 1024:N1} KB allocated per document");
 }
 
 internal static class Seed

@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 
@@ -17,69 +17,91 @@ internal static class CaseDocuments
 
     private const string DateFormat = "yyyy-MM-dd'T'HH:mm:ss.fff";
 
+    // Case type id → index name; a service has a handful of case types.
+    private static readonly ConcurrentDictionary<string, string> CaseIndexes = new(StringComparer.Ordinal);
+
     /// <summary>The case type's index: <c>&lt;case type lowercase&gt;_cases</c>.</summary>
-    public static string CaseIndex(string caseTypeId) => caseTypeId.ToLowerInvariant() + "_cases";
+    public static string CaseIndex(string caseTypeId) =>
+        CaseIndexes.TryGetValue(caseTypeId, out var index) ? index : CaseIndexes.GetOrAdd(caseTypeId, caseTypeId.ToLowerInvariant() + "_cases");
 
     /// <summary>The document _id: CCD's internal id, or the reference for a service-originated case (SPEC 4.1; the two ranges never meet).</summary>
     public static long DocumentId(long? id, long reference) => id ?? reference;
 
-    /// <summary>The case document and, when the data has <c>SearchCriteria</c>, the global search document.</summary>
-    public static (byte[] Case, byte[]? GlobalSearch) Build(long reference, CaseRow row, HistoryRow history)
+    /// <summary>
+    /// Adds the index items of the case document and, when the data has a top-level <c>SearchCriteria</c>, the global
+    /// search document to <paramref name="request"/>, both at the case's revision. The stored JSON texts (UTF-8, as read)
+    /// are written through as they are into the case document; only a global search document parses them, to keep its
+    /// few fields.
+    /// </summary>
+    public static void Add(BulkRequest request, long reference, CaseRow row, HistoryRow history)
     {
-        var caseDocument = Write(reference, row, history, CaseIndex(row.CaseTypeId), global: false);
-        byte[]? globalDocument = null;
+        var id = DocumentId(row.Id, reference);
+        var caseIndex = CaseIndex(row.CaseTypeId);
+        request.BeginDocument(caseIndex, id, row.Revision);
+        Write(request.Writer, reference, row, history, caseIndex, null);
+        request.EndDocument();
         // The text test avoids parsing every case's data; the parse confirms it is a top-level field.
-        if (history.Data.Contains("\"SearchCriteria\"", StringComparison.Ordinal) && HasTopLevel(history.Data, "SearchCriteria"))
+        if (history.Data.AsSpan().IndexOf("\"SearchCriteria\""u8) >= 0)
         {
-            globalDocument = Write(reference, row, history, GlobalSearchIndex, global: true);
-        }
-
-        return (caseDocument, globalDocument);
-    }
-
-    private static byte[] Write(long reference, CaseRow row, HistoryRow history, string index, bool global)
-    {
-        var buffer = new ArrayBufferWriter<byte>(history.Data.Length + 768);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("id", DocumentId(row.Id, reference));
-            writer.WriteNumber("reference", reference);
-            writer.WriteString("jurisdiction", row.Jurisdiction);
-            writer.WriteString("case_type_id", row.CaseTypeId);
-            writer.WriteString("index_id", index);
-            writer.WriteString("state", row.State);
-            writer.WriteString("security_classification", row.SecurityClassification);
-            if (!global)
+            using var data = JsonDocument.Parse(history.Data);
+            if (data.RootElement.ValueKind == JsonValueKind.Object && data.RootElement.TryGetProperty("SearchCriteria"u8, out _))
             {
-                writer.WriteString("created_date", Date(row.CreatedDate));
-                writer.WriteString("last_modified", Date(row.LastModified));
-                writer.WriteString("last_state_modified_date", Date(row.LastStateModifiedDate));
+                request.BeginDocument(GlobalSearchIndex, id, row.Revision);
+                Write(request.Writer, reference, row, history, GlobalSearchIndex, data.RootElement);
+                request.EndDocument();
             }
-
-            writer.WritePropertyName("supplementary_data");
-            WriteObject(writer, row.SupplementaryData, global ? GlobalSearchSupplementaryFields : null);
-            writer.WritePropertyName("data");
-            WriteObject(writer, history.Data, global ? GlobalSearchDataFields : null);
-            writer.WriteNumber("case_revision", row.Revision);
-            writer.WriteNumber("event_id", history.EventRowId);
-            writer.WriteEndObject();
         }
-
-        return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteObject(Utf8JsonWriter writer, string json, string[]? keep)
+    /// <summary>Writes one document; <paramref name="globalData"/> is the parsed data for a global search document, null for the case document.</summary>
+    private static void Write(Utf8JsonWriter writer, long reference, CaseRow row, HistoryRow history, string index, JsonElement? globalData)
     {
-        if (keep is null)
+        var global = globalData is not null;
+        writer.WriteStartObject();
+        writer.WriteNumber("id"u8, DocumentId(row.Id, reference));
+        writer.WriteNumber("reference"u8, reference);
+        writer.WriteString("jurisdiction"u8, row.Jurisdiction);
+        writer.WriteString("case_type_id"u8, row.CaseTypeId);
+        writer.WriteString("index_id"u8, index);
+        writer.WriteString("state"u8, row.State);
+        writer.WriteString("security_classification"u8, row.SecurityClassification);
+        if (!global)
         {
-            writer.WriteRawValue(json, skipInputValidation: true);
-            return;
+            WriteDate(writer, "created_date"u8, row.CreatedDate);
+            WriteDate(writer, "last_modified"u8, row.LastModified);
+            WriteDate(writer, "last_state_modified_date"u8, row.LastStateModifiedDate);
         }
 
-        using var document = JsonDocument.Parse(json);
+        writer.WritePropertyName("supplementary_data"u8);
+        if (global)
+        {
+            using var supplementary = JsonDocument.Parse(row.SupplementaryData);
+            WriteKept(writer, supplementary.RootElement, GlobalSearchSupplementaryFields);
+        }
+        else
+        {
+            writer.WriteRawValue(row.SupplementaryData, skipInputValidation: true);
+        }
+
+        writer.WritePropertyName("data"u8);
+        if (globalData is { } data)
+        {
+            WriteKept(writer, data, GlobalSearchDataFields);
+        }
+        else
+        {
+            writer.WriteRawValue(history.Data, skipInputValidation: true);
+        }
+
+        writer.WriteNumber("case_revision"u8, row.Revision);
+        writer.WriteNumber("event_id"u8, history.EventRowId);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteKept(Utf8JsonWriter writer, JsonElement value, string[] keep)
+    {
         writer.WriteStartObject();
-        foreach (var property in document.RootElement.EnumerateObject())
+        foreach (var property in value.EnumerateObject())
         {
             if (keep.Contains(property.Name, StringComparer.Ordinal))
             {
@@ -90,14 +112,10 @@ internal static class CaseDocuments
         writer.WriteEndObject();
     }
 
-    private static bool HasTopLevel(string json, string name)
+    private static void WriteDate(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTime value)
     {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out _);
+        Span<byte> text = stackalloc byte[32];
+        value.TryFormat(text, out var length, DateFormat, CultureInfo.InvariantCulture);
+        writer.WriteString(name, text[..length]);
     }
-
-    private static string Date(DateTime value) => value.ToString(DateFormat, CultureInfo.InvariantCulture);
-
-    /// <summary>The _id as Elasticsearch receives it.</summary>
-    public static string IdText(long id) => id.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
@@ -12,14 +11,14 @@ internal sealed class ElasticsearchBulkClient(HttpClient http) : ISearchIndexCli
 {
     private static readonly MediaTypeHeaderValue NdJson = new("application/x-ndjson");
 
-    public async Task<IReadOnlyList<BulkItemOutcome>> BulkAsync(IReadOnlyList<BulkOperation> operations, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BulkItemOutcome>> BulkAsync(BulkRequest request, CancellationToken cancellationToken)
     {
-        if (operations.Count == 0)
+        if (request.Count == 0)
         {
             return [];
         }
 
-        using var content = new ByteArrayContent(BulkBody.Write(operations));
+        using var content = new ReadOnlyMemoryContent(request.Body);
         content.Headers.ContentType = NdJson;
         HttpResponseMessage response;
         try
@@ -64,7 +63,7 @@ internal sealed class ElasticsearchBulkClient(HttpClient http) : ISearchIndexCli
 
             using (answer)
             {
-                return ReadItems(answer.RootElement, operations.Count);
+                return ReadItems(answer.RootElement, request.Count);
             }
         }
     }
@@ -105,37 +104,4 @@ internal sealed class ElasticsearchBulkClient(HttpClient http) : ISearchIndexCli
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) ? value.ToString() : null;
-}
-
-/// <summary>Writes the NDJSON body of a bulk request: an action line per operation, then the document for index actions.</summary>
-internal static class BulkBody
-{
-    private static readonly JsonWriterOptions Options = new() { SkipValidation = true };
-
-    public static byte[] Write(IReadOnlyList<BulkOperation> operations)
-    {
-        var buffer = new ArrayBufferWriter<byte>(operations.Count * 512);
-        using var writer = new Utf8JsonWriter(buffer, Options);
-        foreach (var operation in operations)
-        {
-            writer.Reset(buffer);
-            writer.WriteStartObject();
-            writer.WriteStartObject(operation.Action == BulkAction.Index ? "index" : "delete");
-            writer.WriteString("_index", operation.Index);
-            writer.WriteString("_id", operation.Id);
-            writer.WriteNumber("version", operation.Version);
-            writer.WriteString("version_type", "external_gte");
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-            writer.Flush();
-            buffer.Write("\n"u8);
-            if (operation.Action == BulkAction.Index)
-            {
-                buffer.Write(operation.Document ?? throw new InvalidOperationException("An index operation needs a document."));
-                buffer.Write("\n"u8);
-            }
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
 }

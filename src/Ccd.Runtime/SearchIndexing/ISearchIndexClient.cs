@@ -6,10 +6,10 @@ namespace Ccd.Runtime.SearchIndexing;
 /// </summary>
 internal interface ISearchIndexClient
 {
-    /// <summary>Sends <paramref name="operations"/> in one bulk request; returns one outcome per operation, in order.</summary>
+    /// <summary>Sends <paramref name="request"/> as one bulk request; returns one outcome per item, in order.</summary>
     /// <exception cref="SearchIndexUnavailableException">The request as a whole failed (transport, timeout, or a non-2xx answer).</exception>
     /// <exception cref="SearchIndexAnswerException">A 2xx answer that does not follow the bulk format (not JSON, cut short, items missing or without a status).</exception>
-    Task<IReadOnlyList<BulkItemOutcome>> BulkAsync(IReadOnlyList<BulkOperation> operations, CancellationToken cancellationToken);
+    Task<IReadOnlyList<BulkItemOutcome>> BulkAsync(BulkRequest request, CancellationToken cancellationToken);
 }
 
 internal enum BulkAction
@@ -18,7 +18,7 @@ internal enum BulkAction
     Delete,
 }
 
-/// <summary>One bulk item. <see cref="Version"/> is sent with <c>version_type=external_gte</c>, so an older revision never replaces a newer one.</summary>
+/// <summary>One bulk item, as tests and the benchmark write them (<see cref="BulkRequest.Of"/>); the indexer writes its items straight into a <see cref="BulkRequest"/>. <see cref="Version"/> is sent with <c>version_type=external_gte</c>, so an older revision never replaces a newer one.</summary>
 /// <param name="Action">Index or delete.</param>
 /// <param name="Index">The index name.</param>
 /// <param name="Id">The document _id.</param>

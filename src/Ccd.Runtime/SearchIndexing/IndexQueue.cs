@@ -127,12 +127,13 @@ internal static class IndexQueue
                     reader.GetDateTime(8),
                     reader.GetDateTime(9),
                     reader.GetDateTime(10),
-                    reader.GetString(11),
+                    // The JSON texts are read as their UTF-8 bytes: they go into the documents as they are.
+                    reader.GetFieldValue<byte[]>(11),
                     reader.GetInt32(12),
                     reader.GetBoolean(13));
             }
 
-            var history = reader.IsDBNull(14) ? null : new HistoryRow(reader.GetInt64(14), reader.GetString(15));
+            var history = reader.IsDBNull(14) ? null : new HistoryRow(reader.GetInt64(14), reader.GetFieldValue<byte[]>(15));
             var removed = reader.IsDBNull(16) ? null : new RemovedCase(reader.GetString(16), reader.GetInt64(17), reader.GetInt32(18));
             rows.Add(new QueuedCase(reader.GetInt64(0), reader.GetInt32(1), row, history, removed));
         }

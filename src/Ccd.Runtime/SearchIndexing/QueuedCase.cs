@@ -8,6 +8,7 @@ namespace Ccd.Runtime.SearchIndexing;
 /// <param name="Removed">Where the documents of a removed case live, when the runtime's removal call recorded it.</param>
 internal sealed record QueuedCase(long Reference, int QueuedRevision, CaseRow? Case, HistoryRow? History, RemovedCase? Removed);
 
+/// <summary>The case row; <see cref="SupplementaryData"/> is its JSON text in UTF-8, as read.</summary>
 internal sealed record CaseRow(
     long? Id,
     string Jurisdiction,
@@ -17,10 +18,11 @@ internal sealed record CaseRow(
     DateTime CreatedDate,
     DateTime LastModified,
     DateTime LastStateModifiedDate,
-    string SupplementaryData,
+    byte[] SupplementaryData,
     int Revision,
     bool IsRemoved);
 
-internal sealed record HistoryRow(long EventRowId, string Data);
+/// <summary>The history row the documents are built from; <see cref="Data"/> is its rendered data's JSON text in UTF-8, as read.</summary>
+internal sealed record HistoryRow(long EventRowId, byte[] Data);
 
 internal sealed record RemovedCase(string CaseTypeId, long DocumentId, int Revision);

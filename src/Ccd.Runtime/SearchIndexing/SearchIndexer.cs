@@ -18,6 +18,10 @@ internal sealed class SearchIndexer(
     SearchIndexingMetrics metrics,
     ILogger<SearchIndexer> logger)
 {
+    // Bulk requests kept for reuse by later passes (one per loop is enough; a few more cover passes run from outside).
+    private const int KeptRequests = 8;
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<BulkRequest> _requests = [];
     private long _passes;
     private long _claimed;
 
@@ -79,21 +83,23 @@ internal sealed class SearchIndexer(
     private async Task<BatchResult> IndexAsync(IReadOnlyList<QueuedCase> claimed, CancellationToken cancellationToken)
     {
         var result = new BatchResult();
-        var operations = new List<BulkOperation>(claimed.Count * 2);
+        var request = _requests.TryTake(out var kept) ? kept : new BulkRequest();
         var plans = new List<(QueuedCase Case, int Revision, int First, int Count)>(claimed.Count);
         foreach (var queued in claimed)
         {
-            var first = operations.Count;
+            var first = request.Count;
             int? revision;
             try
             {
-                revision = Plan(queued, operations, result);
+                request.BeginCase();
+                revision = Plan(queued, request, result);
+                request.CommitCase();
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 // A case whose documents cannot be built will not build next time either: an operator must look,
-                // and the rest of the batch goes on.
-                operations.RemoveRange(first, operations.Count - first);
+                // and the rest of the batch goes on (the case's items were written aside and are dropped).
+                request.BeginCase();
                 var at = queued.Case?.Revision ?? queued.QueuedRevision;
                 logger.LogError(exception, "Search indexing: the documents of case {Reference} could not be built; it is dead-lettered.", queued.Reference);
                 result.DeadLetters.Add((queued.Reference, at, CaseDocuments.CaseIndex(queued.Case?.CaseTypeId ?? queued.Removed?.CaseTypeId ?? "unknown"),
@@ -104,26 +110,43 @@ internal sealed class SearchIndexer(
 
             if (revision is { } sent)
             {
-                plans.Add((queued, sent, first, operations.Count - first));
+                plans.Add((queued, sent, first, request.Count - first));
             }
         }
 
-        if (operations.Count == 0)
+        if (request.Count == 0)
         {
+            Keep(request);
             return result;
         }
 
-        var outcomes = await client.BulkAsync(operations, cancellationToken);
+        // Only an answered request gives its buffers back for reuse: after a failure (a timeout, say) the transport
+        // might still hold the body, so that request is left to the garbage collector.
+        var outcomes = await client.BulkAsync(request, cancellationToken);
         foreach (var plan in plans)
         {
-            Classify(plan.Case.Reference, plan.Revision, operations, outcomes, plan.First, plan.Count, result);
+            Classify(plan.Case.Reference, plan.Revision, request, outcomes, plan.First, plan.Count, result);
         }
 
+        Keep(request);
         return result;
     }
 
-    /// <summary>Adds the case's operations; returns the revision they carry, or null when the case was settled without any.</summary>
-    private int? Plan(QueuedCase queued, List<BulkOperation> operations, BatchResult result)
+    private void Keep(BulkRequest request)
+    {
+        if (request.Reusable && _requests.Count < KeptRequests)
+        {
+            request.Clear();
+            _requests.Add(request);
+        }
+        else
+        {
+            request.Dispose();
+        }
+    }
+
+    /// <summary>Adds the case's items; returns the revision they carry, or null when the case was settled without any.</summary>
+    private int? Plan(QueuedCase queued, BulkRequest request, BatchResult result)
     {
         var row = queued.Case;
         if (row is { IsRemoved: false })
@@ -137,14 +160,7 @@ internal sealed class SearchIndexer(
                 return null;
             }
 
-            var id = CaseDocuments.IdText(CaseDocuments.DocumentId(row.Id, queued.Reference));
-            var (caseDocument, globalDocument) = CaseDocuments.Build(queued.Reference, row, queued.History);
-            operations.Add(new BulkOperation(BulkAction.Index, CaseDocuments.CaseIndex(row.CaseTypeId), id, row.Revision, caseDocument));
-            if (globalDocument is not null)
-            {
-                operations.Add(new BulkOperation(BulkAction.Index, CaseDocuments.GlobalSearchIndex, id, row.Revision, globalDocument));
-            }
-
+            CaseDocuments.Add(request, queued.Reference, row, queued.History);
             return row.Revision;
         }
 
@@ -160,18 +176,17 @@ internal sealed class SearchIndexer(
 
         var documentId = queued.Removed?.DocumentId ?? CaseDocuments.DocumentId(row!.Id, queued.Reference);
         var version = Math.Max(queued.Removed?.Revision ?? 0, Math.Max(row?.Revision ?? 0, queued.QueuedRevision));
-        var text = CaseDocuments.IdText(documentId);
-        operations.Add(new BulkOperation(BulkAction.Delete, CaseDocuments.CaseIndex(caseTypeId), text, version, null));
-        operations.Add(new BulkOperation(BulkAction.Delete, CaseDocuments.GlobalSearchIndex, text, version, null));
+        request.Delete(CaseDocuments.CaseIndex(caseTypeId), documentId, version);
+        request.Delete(CaseDocuments.GlobalSearchIndex, documentId, version);
         return version;
     }
 
-    private static void Classify(long reference, int revision, List<BulkOperation> operations, IReadOnlyList<BulkItemOutcome> outcomes, int first, int count, BatchResult result)
+    private static void Classify(long reference, int revision, BulkRequest request, IReadOnlyList<BulkItemOutcome> outcomes, int first, int count, BatchResult result)
     {
         string? retry = null;
         for (var i = first; i < first + count; i++)
         {
-            var operation = operations[i];
+            var operation = request[i];
             var outcome = outcomes[i];
             switch (Classify(operation.Action, outcome.Status))
             {

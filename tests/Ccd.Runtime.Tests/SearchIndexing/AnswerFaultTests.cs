@@ -179,8 +179,8 @@ public sealed partial class AnswerFaultTests(PostgresServer postgres)
 
         public void Heal() => _healed = true;
 
-        public Task<IReadOnlyList<BulkItemOutcome>> BulkAsync(IReadOnlyList<BulkOperation> operations, CancellationToken cancellationToken) =>
-            _healed ? inner.BulkAsync(operations, cancellationToken) : throw exception();
+        public Task<IReadOnlyList<BulkItemOutcome>> BulkAsync(BulkRequest request, CancellationToken cancellationToken) =>
+            _healed ? inner.BulkAsync(request, cancellationToken) : throw exception();
     }
 
     /// <summary>An exception whose message cannot even be read.</summary>

@@ -91,12 +91,12 @@ public sealed class CaseRemovalTests(PostgresServer postgres)
         using var http = new HttpClient { BaseAddress = fake.Url };
         var client = new ElasticsearchBulkClient(http);
 
-        var outcomes = await client.BulkAsync(
+        var outcomes = await client.BulkAsync(BulkRequest.Of(
         [
             new BulkOperation(BulkAction.Index, "a58_cases", "1", 3, """{"case_revision":3}"""u8.ToArray()),
             new BulkOperation(BulkAction.Delete, "a58_cases", "1", 4, null),
             new BulkOperation(BulkAction.Index, "a58_cases", "1", 3, """{"case_revision":3}"""u8.ToArray()),
-        ], TestContext.Current.CancellationToken);
+        ]), TestContext.Current.CancellationToken);
 
         Assert.Equal([201, 200, 409], outcomes.Select(o => o.Status));
         Assert.True(fake.Get("a58_cases", "1")!.Deleted);
