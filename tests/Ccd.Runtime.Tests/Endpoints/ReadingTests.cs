@@ -70,4 +70,30 @@ public sealed class ReadingTests(PostgresServer postgres)
         Assert.Equal(HttpStatusCode.NotFound, unknownEvent.Status);
         Assert.Equal("History event not found", unknownEvent.Json["title"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task a_history_longer_than_one_streamed_piece_is_answered_whole_newest_first_with_its_text_as_stored()
+    {
+        // 30 events of ~2 KB of data each: the answer (~70 KB) goes out in several flushed pieces of 16 KB.
+        await using var service = await TestService.StartAsync(postgres);
+        using var ccd = service.Ccd();
+        var reference = Payloads.NewReference();
+        JsonObject Data(int i) => new() { ["note"] = $"{i}: " + string.Concat(Enumerable.Repeat("é ☃ \"quoted\" \\ 😀 ", 100)), ["i"] = i };
+        await ccd.SubmitAsync(Payloads.Create(reference, TestService.BlobType, "create", Data(1)));
+        for (var i = 2; i <= 30; i++)
+        {
+            await ccd.SubmitAsync(Payloads.Update(reference, TestService.BlobType, "update", Data(i), i - 1, before: Data(i - 1)));
+        }
+
+        var reply = await ccd.GetAsync($"/ccd-persistence/cases/{reference}/history");
+        var history = reply.Json.AsArray();
+        var oneEvent = await ccd.GetAsync($"/ccd-persistence/cases/{reference}/history/{history[5]!["id"]!.GetValue<long>()}");
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.True(reply.Bytes.Length > 3 * 16 * 1024, $"the answer is {reply.Bytes.Length} bytes");
+        Assert.Equal(Enumerable.Range(1, 30).Reverse(), history.Select(h => h!["event"]!["data"]!["i"]!.GetValue<int>()));
+        Assert.All(history, h => Assert.Equal(Data(h!["event"]!["data"]!["i"]!.GetValue<int>())["note"]!.GetValue<string>(),
+            h!["event"]!["data"]!["note"]!.GetValue<string>()));
+        Assert.True(JsonNode.DeepEquals(history[5], oneEvent.Json), "one event answers as it is listed");
+    }
 }
