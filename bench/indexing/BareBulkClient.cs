@@ -7,7 +7,8 @@ using Ccd.Testing.FakeElasticsearch;
 namespace Ccd.Bench.Indexing;
 
 /// <summary>
-/// P5's limit for indexing: the fake Elasticsearch's own ingest rate from a bare <c>_bulk</c> client. It posts the
+/// For comparison with P5's indexing limit (<see cref="BareIndexer"/>; this was the limit until 2026-12-02): the fake
+/// Elasticsearch's own ingest rate from a bare <c>_bulk</c> client. It posts the
 /// very bulk requests the runtime's indexer sent (the same items in the same order and batches, rebuilt from what the
 /// fake received, written by the runtime's own NDJSON writer before the clock starts) with the same number of
 /// requests in flight, and reads each answer as the indexer does (parse it, check the item count and the errors
