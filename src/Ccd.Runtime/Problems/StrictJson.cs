@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 
 namespace Ccd.Runtime.Problems;
@@ -70,7 +71,7 @@ internal static class StrictJson
 
                         break;
                     case JsonTokenType.String:
-                        Text(ref reader, member, faults);
+                        CheckValue(ref reader, member, faults);
                         break;
                 }
             }
@@ -78,6 +79,28 @@ internal static class StrictJson
         catch (JsonException exception)
         {
             throw faults.NotJson(exception);
+        }
+    }
+
+    // A string value is only checked, never kept: an unescaped one (nearly all) is checked on its bytes, without
+    // decoding it into a string; an escaped one is decoded, since an escape may spell a lone surrogate or U+0000.
+    private static void CheckValue(ref Utf8JsonReader reader, string member, Faults faults)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            Text(ref reader, member, faults);
+            return;
+        }
+
+        var value = reader.ValueSpan;
+        if (!Utf8.IsValid(value))
+        {
+            throw faults.NotUnicode(member, reader.TokenStartIndex);
+        }
+
+        if (value.Contains((byte)0))
+        {
+            throw faults.HoldsNul(member, reader.TokenStartIndex);
         }
     }
 

@@ -11,13 +11,14 @@ namespace Ccd.Runtime.Store;
 /// </summary>
 internal static class CaseLock
 {
-    private const string LockSql = "SELECT pg_advisory_xact_lock(@reference)";
+    // Bound by position ($1), so Npgsql sends each text as it is instead of parsing it for named parameters.
+    private const string LockSql = "SELECT pg_advisory_xact_lock($1)";
 
-    private const string LoadSql = $"SELECT {StoredCase.Columns} FROM ccd.case_data WHERE reference = @reference";
+    private const string LoadSql = $"SELECT {StoredCase.Columns} FROM ccd.case_data WHERE reference = $1";
 
     // Idempotency keys are unique across the store, so the lookup is by key alone; the caller compares the case.
     private const string KeySql = """
-        SELECT case_reference, request_fingerprint, response_body FROM ccd.case_event WHERE idempotency_key = @key
+        SELECT case_reference, request_fingerprint, response_body FROM ccd.case_event WHERE idempotency_key = $1
         """;
 
     /// <summary>A committed event's key, what it was for and what was answered.</summary>
@@ -36,7 +37,7 @@ internal static class CaseLock
         if (key is { } value)
         {
             var keyCommand = new NpgsqlBatchCommand(KeySql);
-            keyCommand.Parameters.Add(new NpgsqlParameter<Guid>("key", NpgsqlDbType.Uuid) { TypedValue = value });
+            keyCommand.Parameters.Add(new NpgsqlParameter<Guid> { NpgsqlDbType = NpgsqlDbType.Uuid, TypedValue = value });
             batch.BatchCommands.Add(keyCommand);
         }
 
@@ -64,7 +65,7 @@ internal static class CaseLock
     public static async Task<StoredKey?> FindKeyAsync(NpgsqlDataSource dataSource, Guid key, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(KeySql);
-        command.Parameters.Add(new NpgsqlParameter<Guid>("key", NpgsqlDbType.Uuid) { TypedValue = key });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { NpgsqlDbType = NpgsqlDbType.Uuid, TypedValue = key });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new StoredKey(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2))
@@ -74,7 +75,7 @@ internal static class CaseLock
     private static NpgsqlBatchCommand Command(string sql, long reference)
     {
         var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter<long>("reference", NpgsqlDbType.Bigint) { TypedValue = reference });
+        command.Parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = reference });
         return command;
     }
 }

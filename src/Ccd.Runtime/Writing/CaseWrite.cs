@@ -78,16 +78,26 @@ internal sealed class CaseWrite
     /// <summary>Commits what the writer's own step wrote, without a write to <c>ccd.*</c>.</summary>
     public void Complete() => Completed = true;
 
+    /// <summary>True when the transaction was committed by the write itself (see <see cref="WriteEventAsync"/>'s <c>last</c>).</summary>
+    public bool Committed { get; private set; }
+
     /// <summary>Renders, decides version and revision, and writes the event (case row, history, queue, outbox, jobs).</summary>
     /// <param name="plan">What the event decided.</param>
     /// <param name="services">Resolves the case view.</param>
     /// <param name="answer">The answer to store with the event for a replay, built from the case after it.</param>
-    public async Task<EventCommit.Prepared> WriteEventAsync(EventPlan plan, IServiceProvider services, Func<EventCommit.Prepared, byte[]?> answer)
+    /// <param name="last">
+    /// True when the step writes nothing after the event: when the event enqueues no jobs, the transaction's
+    /// <c>COMMIT</c> then goes in the event's own batch, saving the pipeline's commit round trip. A failure anywhere
+    /// in the batch (the commit included) still throws and leaves nothing written.
+    /// </param>
+    public async Task<EventCommit.Prepared> WriteEventAsync(EventPlan plan, IServiceProvider services, Func<EventCommit.Prepared, byte[]?> answer, bool last = false)
     {
         var prepared = await EventCommit.PrepareAsync(plan, services, Connection, Transaction, CancellationToken);
-        var eventId = await EventWriter.WriteAsync(Connection, Transaction, plan, prepared, answer(prepared), CancellationToken);
+        var commit = last && plan.Jobs.Count == 0;
+        var eventId = await EventWriter.WriteAsync(Connection, Transaction, plan, prepared, answer(prepared), commit, CancellationToken);
         await EventJobs.EnqueueAsync(Connection, Transaction, plan, eventId, services, CancellationToken);
         Completed = true;
+        Committed = commit;
         return prepared;
     }
 
@@ -101,9 +111,7 @@ internal sealed class CaseWrite
             write.Parameters.Add(new NpgsqlParameter("supplementary_data", NpgsqlDbType.Jsonb) { Value = updated.ToJsonString() });
             AddCommon(write, stored.Revision + 1);
             batch.BatchCommands.Add(write);
-            var enqueue = new NpgsqlBatchCommand(EventWriter.EnqueueSearchSql);
-            AddCommon(enqueue, stored.Revision + 1);
-            batch.BatchCommands.Add(enqueue);
+            batch.BatchCommands.Add(EventWriter.EnqueueSearch(Reference, stored.Revision + 1, Now));
             await batch.ExecuteNonQueryAsync(CancellationToken);
         }
 

@@ -25,7 +25,8 @@ internal sealed class CaseWritePipeline(NpgsqlDataSource dataSource, TimeProvide
     /// <summary>
     /// Runs <paramref name="step"/> on case <paramref name="reference"/> (or on a newly minted reference when null)
     /// under the case lock, within the time budget. The transaction commits when the step called
-    /// <see cref="CaseWrite.Complete"/> (every write method does), and rolls back otherwise.
+    /// <see cref="CaseWrite.Complete"/> (every write method does), and rolls back otherwise; a step whose last write
+    /// committed in its own round trip (<see cref="CaseWrite.Committed"/>) is not committed again.
     /// </summary>
     /// <param name="reference">The case; null mints a new, unused reference under its lock.</param>
     /// <param name="key">An idempotency key to look up in the same round trip as the lock.</param>
@@ -55,7 +56,7 @@ internal sealed class CaseWritePipeline(NpgsqlDataSource dataSource, TimeProvide
         var (caseReference, stored, storedKey) = await LockAsync(connection, transaction, reference, key, started, cancellationToken);
         var write = new CaseWrite(this, caseReference, stored, storedKey, connection, transaction, DatabaseClock.NowToMillisecond(time), time, cancellationToken);
         var result = await step(write);
-        if (write.Completed)
+        if (write.Completed && !write.Committed)
         {
             await transaction.CommitAsync(cancellationToken);
         }

@@ -140,7 +140,7 @@ internal sealed class CcdSubmission(NpgsqlDataSource dataSource, CaseTypeCatalog
         };
         var confirmation = new CaseDetailsJson.Confirmation(result.ConfirmationHeader, result.ConfirmationBody);
         byte[]? body = null;
-        await write.WriteEventAsync(plan, services, prepared => body = SubmitAnswer.SuccessBody(prepared, confirmation));
+        await write.WriteEventAsync(plan, services, prepared => body = SubmitAnswer.SuccessBody(prepared, confirmation), last: true);
         return new SubmitAnswer(201, body!, existing is null ? "created" : "updated");
     }
 }

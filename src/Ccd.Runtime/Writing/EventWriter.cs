@@ -12,22 +12,24 @@ namespace Ccd.Runtime.Writing;
 /// </summary>
 internal static class EventWriter
 {
+    // Every statement here binds its parameters by position ($n, in the order WriteAsync adds them), so Npgsql sends
+    // its text as it is instead of parsing it for named parameters on each event. A create binds $1-$10 as an update
+    // does, then $11 jurisdiction and $12 case_type_id.
     private const string InsertCaseSql = """
         INSERT INTO ccd.case_data (reference, id, jurisdiction, case_type_id, state, data, supplementary_data,
             security_classification, version, revision, resolved_ttl, created_date, last_modified, last_state_modified_date)
-        VALUES (@reference, @id, @jurisdiction, @case_type_id, @state, @data, @supplementary_data,
-            @security_classification::ccd.security_classification, @version, @revision, @resolved_ttl, @now, @now, @now)
+        VALUES ($1, $2, $11, $12, $3, $4, $5, $6::ccd.security_classification, $7, $8, $9, $10, $10, $10)
         """;
 
-    // A null @data or @supplementary_data keeps the stored value: most events change neither, and not sending them
+    // A null $4 (data) or $5 (supplementary_data) keeps the stored value: most events change neither, and not sending them
     // saves serialising and shipping the JSON.
     private const string UpdateCaseSql = """
         UPDATE ccd.case_data
-        SET id = @id, state = @state, data = COALESCE(@data, data), supplementary_data = COALESCE(@supplementary_data, supplementary_data),
-            security_classification = @security_classification::ccd.security_classification,
-            version = @version, revision = @revision, resolved_ttl = @resolved_ttl,
-            last_modified = @now, last_state_modified_date = @last_state_modified_date
-        WHERE reference = @reference
+        SET id = $2, state = $3, data = COALESCE($4, data), supplementary_data = COALESCE($5, supplementary_data),
+            security_classification = $6::ccd.security_classification,
+            version = $7, revision = $8, resolved_ttl = $9,
+            last_modified = $10, last_state_modified_date = $11
+        WHERE reference = $1
         """;
 
     // One statement for the history row and what hangs off it: the significant item and the outbox message need the
@@ -39,35 +41,40 @@ internal static class EventWriter
                 user_id, user_first_name, user_last_name, proxied_by, proxied_by_first_name, proxied_by_last_name,
                 created_date, case_type_id, case_type_version, state_id, state_name, data, data_classification,
                 security_classification, idempotency_key, request_fingerprint, response_body)
-            VALUES (@reference, @revision, @version, @event_id, @event_name, @summary, @description,
-                @user_id, @user_first_name, @user_last_name, @proxied_by, @proxied_by_first_name, @proxied_by_last_name,
-                @now, @case_type_id, 1, @state, @state_name, @rendered, @data_classification,
-                @security_classification::ccd.security_classification, @idempotency_key, @fingerprint, @response_body)
+            VALUES ($1, $2, $3, $4, $5, $6, $7,
+                $8, $9, $10, $11, $12, $13,
+                $14, $15, 1, $16, $17, $18, $19,
+                $20::ccd.security_classification, $21, $22, $23)
             RETURNING id
         ), item AS (
             INSERT INTO ccd.case_event_significant_items (case_event_id, type, description, url)
-            SELECT id, 'DOCUMENT', @item_description, @item_url FROM event WHERE @item_description IS NOT NULL
+            SELECT id, 'DOCUMENT', $24, $25 FROM event WHERE $24 IS NOT NULL
         ), message AS (
             INSERT INTO ccd.message_queue_candidates (reference, message_type, time_stamp, message_information)
-            SELECT @reference, 'CASE_EVENT', clock_timestamp() AT TIME ZONE 'UTC',
-                   @message || jsonb_build_object('EventInstanceId', id)
-            FROM event WHERE @message IS NOT NULL
+            SELECT $1, 'CASE_EVENT', clock_timestamp() AT TIME ZONE 'UTC',
+                   $26 || jsonb_build_object('EventInstanceId', id)
+            FROM event WHERE $26 IS NOT NULL
         )
         SELECT id FROM event
         """;
 
-    /// <summary>One row per case; the highest revision wins, and a live change keeps (or takes) the earliest place so it overtakes re-index work.</summary>
-    public const string EnqueueSearchSql = """
+    /// <summary>
+    /// One row per case; the highest revision wins, and a live change keeps (or takes) the earliest place so it
+    /// overtakes re-index work. Positional: $1 reference, $2 revision, $3 now.
+    /// </summary>
+    private const string EnqueueSearchSql = """
         INSERT INTO ccd.es_queue (reference, case_revision, enqueued_at)
-        VALUES (@reference, @revision, @now)
+        VALUES ($1, $2, $3)
         ON CONFLICT (reference) DO UPDATE
         SET case_revision = GREATEST(ccd.es_queue.case_revision, EXCLUDED.case_revision),
             enqueued_at = LEAST(ccd.es_queue.enqueued_at, EXCLUDED.enqueued_at)
         """;
 
-    /// <summary>Writes the event; returns the history row's id.</summary>
+    /// <summary>Writes the event; returns the history row's id. With <paramref name="commit"/> the batch ends with the
+    /// transaction's <c>COMMIT</c> (the caller writes nothing after it), so the event and its commit take one round trip.</summary>
     public static async Task<long> WriteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, EventPlan write, EventCommit.Prepared prepared, byte[]? responseBody, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, EventPlan write, EventCommit.Prepared prepared, byte[]? responseBody, bool commit,
+        CancellationToken cancellationToken)
     {
         var after = prepared.After;
         var isCreate = write.Existing is null;
@@ -78,63 +85,66 @@ internal static class EventWriter
 
         var caseCommand = new NpgsqlBatchCommand(isCreate ? InsertCaseSql : UpdateCaseSql);
         var p = caseCommand.Parameters;
-        p.Add(Long("reference", after.Reference));
-        p.Add(new NpgsqlParameter("id", NpgsqlDbType.Bigint) { Value = (object?)after.InternalId ?? DBNull.Value });
-        p.Add(Text("state", after.State));
-        p.Add(JsonText("data", blobJson));
-        p.Add(Json("supplementary_data", isCreate || prepared.SupplementaryChanged ? after.SupplementaryData : null));
-        p.Add(Text("security_classification", ClassificationText.Format(after.Classification)));
-        p.Add(new NpgsqlParameter<int>("version", NpgsqlDbType.Integer) { TypedValue = after.Version });
-        p.Add(new NpgsqlParameter<int>("revision", NpgsqlDbType.Integer) { TypedValue = after.Revision });
-        p.Add(new NpgsqlParameter("resolved_ttl", NpgsqlDbType.Date) { Value = (object?)after.ResolvedTtl ?? DBNull.Value });
-        p.Add(Timestamp("now", after.LastModified));
+        p.Add(Long(after.Reference));
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)after.InternalId ?? DBNull.Value });
+        p.Add(Text(after.State));
+        p.Add(JsonText(blobJson));
+        p.Add(Json(isCreate || prepared.SupplementaryChanged ? after.SupplementaryData : null));
+        p.Add(Text(ClassificationText.Format(after.Classification)));
+        p.Add(new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = after.Version });
+        p.Add(new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = after.Revision });
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Date, Value = (object?)after.ResolvedTtl ?? DBNull.Value });
+        p.Add(Timestamp(after.LastModified));
         if (isCreate)
         {
-            p.Add(Text("jurisdiction", after.Jurisdiction));
-            p.Add(Text("case_type_id", after.CaseTypeId));
+            p.Add(Text(after.Jurisdiction));
+            p.Add(Text(after.CaseTypeId));
         }
         else
         {
-            p.Add(Timestamp("last_state_modified_date", after.LastStateModifiedDate));
+            p.Add(Timestamp(after.LastStateModifiedDate));
         }
 
         batch.BatchCommands.Add(caseCommand);
 
         var eventCommand = new NpgsqlBatchCommand(InsertEventSql);
         var e = eventCommand.Parameters;
-        e.Add(Long("reference", after.Reference));
-        e.Add(new NpgsqlParameter<int>("revision", NpgsqlDbType.Integer) { TypedValue = after.Revision });
-        e.Add(new NpgsqlParameter<int>("version", NpgsqlDbType.Integer) { TypedValue = after.Version });
-        e.Add(Text("event_id", write.Event.Id));
-        e.Add(Text("event_name", write.Event.Name));
-        e.Add(Text("summary", write.Summary));
-        e.Add(Text("description", write.Description));
-        e.Add(Text("user_id", write.User.Id));
-        e.Add(Text("user_first_name", write.User.FirstName));
-        e.Add(Text("user_last_name", write.User.LastName));
-        e.Add(Text("proxied_by", write.ProxiedBy?.Id));
-        e.Add(Text("proxied_by_first_name", write.ProxiedBy?.FirstName));
-        e.Add(Text("proxied_by_last_name", write.ProxiedBy?.LastName));
-        e.Add(Timestamp("now", after.LastModified));
-        e.Add(Text("case_type_id", after.CaseTypeId));
-        e.Add(Text("state", after.State));
-        e.Add(Text("state_name", write.CaseType.StateName(after.State)));
-        e.Add(JsonText("rendered", renderedJson));
-        e.Add(Json("data_classification", after.DataClassification));
-        e.Add(Text("security_classification", ClassificationText.Format(after.Classification)));
-        e.Add(new NpgsqlParameter("idempotency_key", NpgsqlDbType.Uuid) { Value = (object?)write.IdempotencyKey ?? DBNull.Value });
-        e.Add(Text("fingerprint", write.Fingerprint));
-        e.Add(new NpgsqlParameter("response_body", NpgsqlDbType.Bytea) { Value = (object?)responseBody ?? DBNull.Value });
-        e.Add(Text("item_description", write.SignificantItem?.Description));
-        e.Add(Text("item_url", write.SignificantItem?.Url));
-        e.Add(Json("message", write.Event.Publish ? OutboxMessage.Build(write, prepared) : null));
+        e.Add(Long(after.Reference));
+        e.Add(new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = after.Revision });
+        e.Add(new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = after.Version });
+        e.Add(Text(write.Event.Id));
+        e.Add(Text(write.Event.Name));
+        e.Add(Text(write.Summary));
+        e.Add(Text(write.Description));
+        e.Add(Text(write.User.Id));
+        e.Add(Text(write.User.FirstName));
+        e.Add(Text(write.User.LastName));
+        e.Add(Text(write.ProxiedBy?.Id));
+        e.Add(Text(write.ProxiedBy?.FirstName));
+        e.Add(Text(write.ProxiedBy?.LastName));
+        e.Add(Timestamp(after.LastModified));
+        e.Add(Text(after.CaseTypeId));
+        e.Add(Text(after.State));
+        e.Add(Text(write.CaseType.StateName(after.State)));
+        e.Add(JsonText(renderedJson));
+        e.Add(Json(after.DataClassification));
+        e.Add(Text(ClassificationText.Format(after.Classification)));
+        e.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)write.IdempotencyKey ?? DBNull.Value });
+        e.Add(Text(write.Fingerprint));
+        e.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)responseBody ?? DBNull.Value });
+        e.Add(Text(write.SignificantItem?.Description));
+        e.Add(Text(write.SignificantItem?.Url));
+        e.Add(Json(write.Event.Publish ? OutboxMessage.Build(write, prepared) : null));
         batch.BatchCommands.Add(eventCommand);
 
-        var queueCommand = new NpgsqlBatchCommand(EnqueueSearchSql);
-        queueCommand.Parameters.Add(Long("reference", after.Reference));
-        queueCommand.Parameters.Add(new NpgsqlParameter<int>("revision", NpgsqlDbType.Integer) { TypedValue = after.Revision });
-        queueCommand.Parameters.Add(Timestamp("now", after.LastModified));
-        batch.BatchCommands.Add(queueCommand);
+        batch.BatchCommands.Add(EnqueueSearch(after.Reference, after.Revision, after.LastModified));
+        if (commit)
+        {
+            // Statements after a failing one are skipped up to the batch's end, so a failure never reaches the commit;
+            // the pipeline then disposes the transaction, which rolls it back. Npgsql sees the connection idle after
+            // it, so the transaction counts as completed.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        }
 
         // Only the history insert returns rows (the reader skips statements without a result), so it is the first result.
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -147,15 +157,25 @@ internal static class EventWriter
         return eventId;
     }
 
-    private static NpgsqlParameter<long> Long(string name, long value) => new NpgsqlParameter<long>(name, NpgsqlDbType.Bigint) { TypedValue = value };
+    /// <summary>The search-queue upsert (<see cref="EnqueueSearchSql"/>) of a case at a revision, as a batch command.</summary>
+    public static NpgsqlBatchCommand EnqueueSearch(long reference, int revision, DateTime now)
+    {
+        var command = new NpgsqlBatchCommand(EnqueueSearchSql);
+        command.Parameters.Add(Long(reference));
+        command.Parameters.Add(new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = revision });
+        command.Parameters.Add(Timestamp(now));
+        return command;
+    }
 
-    private static NpgsqlParameter Text(string name, string? value) => new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
+    // Unnamed parameters: bound by position, in the order they are added.
+    private static NpgsqlParameter<long> Long(long value) => new() { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = value };
 
-    private static NpgsqlParameter Json(string name, JsonNode? value) => JsonText(name, value?.ToJsonString());
+    private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
 
-    private static NpgsqlParameter JsonText(string name, string? json) =>
-        new(name, NpgsqlDbType.Jsonb) { Value = (object?)json ?? DBNull.Value };
+    private static NpgsqlParameter Json(JsonNode? value) => JsonText(value?.ToJsonString());
 
-    private static NpgsqlParameter<DateTime> Timestamp(string name, DateTime value) =>
-        new NpgsqlParameter<DateTime>(name, NpgsqlDbType.Timestamp) { TypedValue = DateTime.SpecifyKind(value, DateTimeKind.Unspecified) };
+    private static NpgsqlParameter JsonText(string? json) => new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)json ?? DBNull.Value };
+
+    private static NpgsqlParameter<DateTime> Timestamp(DateTime value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Timestamp, TypedValue = DateTime.SpecifyKind(value, DateTimeKind.Unspecified) };
 }
