@@ -49,7 +49,7 @@ internal static class BenchReport
             local RabbitMQ {machine["rabbitmq"]} with its AMQP 1.0 plugin (quorum queues), measured in one run after a warm-up of
             {settings.WarmupMessages:N0} messages each way:
             - **the runtime**: {settings.Publishers} `OutboxPublisher`(s), batch {settings.BatchSize}: claim the oldest unsent row of each case,
-              send the batch pipelined, mark what the broker accepted, commit; timed from start until nothing is unsent;
+              send the batch pipelined, mark what the broker accepted, commit (the next batch claimed and the previous one's marks committed while the broker settles one); timed from start until nothing is unsent;
             - **the limit**: a bare AMQPNetLite sender (`bench/publishing/BareSender.cs`) sending the same rows' messages (built by
               the runtime's own message mapping, read into memory before the clock starts) to the same broker, in the same
               batches (each pipelined, the next once all are settled), with no database work.

@@ -39,6 +39,16 @@ public sealed class RejectingAmqpBroker : IAsyncDisposable
         set => _processor.Rejects = value;
     }
 
+    /// <summary>
+    /// When set, the broker accepts no more than this many messages in all and leaves every later one unsettled (a
+    /// broker that stopped answering mid-stream); null (the default) answers every message.
+    /// </summary>
+    public int? AnswerAtMost
+    {
+        get => _processor.AnswerAtMost;
+        set => _processor.AnswerAtMost = value;
+    }
+
     /// <summary>The bodies of the messages accepted, in the order they were settled.</summary>
     public IReadOnlyList<string> Accepted => _processor.Accepted.ToArray();
 
@@ -74,10 +84,18 @@ public sealed class RejectingAmqpBroker : IAsyncDisposable
 
         public Func<string, bool>? Rejects { get; set; }
 
+        public int? AnswerAtMost { get; set; }
+
         public int Credit => 500;
 
         public void Process(MessageContext messageContext)
         {
+            if (AnswerAtMost is { } most && Accepted.Count >= most)
+            {
+                // Not answering: the transfer is never settled, so the sender times out on it.
+                return;
+            }
+
             var body = BodyText(messageContext.Message);
             if (Rejects?.Invoke(body) == true)
             {
