@@ -44,6 +44,7 @@ internal sealed partial class OutboxPublisher(
     {
         Task<ClaimedBatch>? next = null;
         Task<BatchResult>? completing = null;
+        IReadOnlyList<OutboxMessage> completingRows = [];
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -72,7 +73,9 @@ internal sealed partial class OutboxPublisher(
 
                     if (batch.Rows.Count == options.BatchSize)
                     {
-                        next = ClaimAsync(stoppingToken);
+                        // The rows of this batch and of the one whose marks are committing are this loop's own:
+                        // leaving them out spares the claim a lock attempt on each (it would skip them anyway).
+                        next = ClaimAsync(stoppingToken, [.. batch.Rows.Select(row => row.Id), .. completingRows.Select(row => row.Id)]);
                     }
 
                     var settled = await SendAndSettleAsync(batch.Rows, stoppingToken);
@@ -90,6 +93,7 @@ internal sealed partial class OutboxPublisher(
 
                     // The marks commit while the next batch is with the broker.
                     completing = CompleteAsync(batch, settled);
+                    completingRows = batch.Rows;
                     batch = null;
                     if (settled.Outage is not null)
                     {
@@ -223,14 +227,14 @@ internal sealed partial class OutboxPublisher(
     }
 
     /// <summary>Claims the next batch in a transaction of its own (the rows stay locked until it ends).</summary>
-    private async Task<ClaimedBatch> ClaimAsync(CancellationToken cancellationToken)
+    private async Task<ClaimedBatch> ClaimAsync(CancellationToken cancellationToken, long[]? held = null)
     {
         NpgsqlConnection? connection = null;
         try
         {
             connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var rows = await OutboxStore.ClaimAsync(transaction, options.BatchSize, cancellationToken);
+            var rows = await OutboxStore.ClaimAsync(transaction, options.BatchSize, cancellationToken, held);
             return new ClaimedBatch(connection, transaction, rows, EndedBatches);
         }
         catch

@@ -17,6 +17,8 @@ internal static class OutboxStore
     //   waits behind it while every other case goes on.
     // - `m.published IS NULL` is on the locked table itself, so when the row was published by another
     //   publisher after this statement's snapshot, PostgreSQL re-checks it on the new version and skips it.
+    // - @held are rows the caller's own other transactions hold (a pipelined loop's batches in flight): left out
+    //   before the per-case probe and the lock attempt, which would skip them anyway.
     // Served by message_queue_candidates_unsent_id (the scan by id) and message_queue_candidates_unsent
     // (the per-case probe).
     private const string ClaimSql = """
@@ -31,6 +33,7 @@ internal static class OutboxStore
         FROM ccd.message_queue_candidates m
         WHERE m.published IS NULL
           AND m.parked_at IS NULL
+          AND m.id <> ALL(@held)
           AND NOT EXISTS (
               SELECT 1
               FROM ccd.message_queue_candidates earlier
@@ -64,10 +67,12 @@ internal static class OutboxStore
         RETURNING m.id, m.parked_at IS NOT NULL
         """;
 
-    public static async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(NpgsqlTransaction transaction, int batchSize, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(
+        NpgsqlTransaction transaction, int batchSize, CancellationToken cancellationToken, long[]? held = null)
     {
         await using var command = new NpgsqlCommand(ClaimSql, transaction.Connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<int>("batch_size", batchSize));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("held", held ?? []));
         var claimed = new List<OutboxMessage>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
