@@ -98,19 +98,10 @@ internal sealed class BulkRequest : IDisposable
     public Utf8JsonWriter Writer => _writer;
 
     /// <summary>Writes an index action line; the caller then writes the document with <see cref="Writer"/> and calls <see cref="EndDocument"/>.</summary>
-    public void BeginDocument(string index, long id, long version)
-    {
-        Span<char> text = stackalloc char[20];
-        id.TryFormat(text, out var length, default, CultureInfo.InvariantCulture);
-        BeginDocument(index, text[..length], version);
-    }
+    public void BeginDocument(string index, long id, long version) => Action(BulkAction.Index, index, id, version);
 
     /// <inheritdoc cref="BeginDocument(string, long, long)"/>
-    public void BeginDocument(string index, ReadOnlySpan<char> id, long version)
-    {
-        Action(BulkAction.Index, index, id, version);
-        _writer.Reset();
-    }
+    public void BeginDocument(string index, ReadOnlySpan<char> id, long version) => Action(BulkAction.Index, index, id, version);
 
     /// <summary>Ends the document written since <see cref="BeginDocument(string, long, long)"/> with its line break.</summary>
     public void EndDocument()
@@ -121,18 +112,16 @@ internal sealed class BulkRequest : IDisposable
     }
 
     /// <summary>Writes a delete action line.</summary>
-    public void Delete(string index, long id, long version)
+    public void Delete(string index, long id, long version) => Action(BulkAction.Delete, index, id, version);
+
+    /// <inheritdoc cref="Delete(string, long, long)"/>
+    public void Delete(string index, ReadOnlySpan<char> id, long version) => Action(BulkAction.Delete, index, id, version);
+
+    private void Action(BulkAction action, string index, long id, long version)
     {
         Span<char> text = stackalloc char[20];
         id.TryFormat(text, out var length, default, CultureInfo.InvariantCulture);
-        Delete(index, text[..length], version);
-    }
-
-    /// <inheritdoc cref="Delete(string, long, long)"/>
-    public void Delete(string index, ReadOnlySpan<char> id, long version)
-    {
-        Action(BulkAction.Delete, index, id, version);
-        _writer.Reset();
+        Action(action, index, text[..length], version);
     }
 
     private void Action(BulkAction action, string index, ReadOnlySpan<char> id, long version)
@@ -149,5 +138,6 @@ internal sealed class BulkRequest : IDisposable
         _writer.Flush();
         _case.Write("\n"u8);
         _caseItems.Add((action, index));
+        _writer.Reset();
     }
 }
