@@ -22,7 +22,8 @@ var cases = Argument("--cases", 100_000);
 var batchSize = Argument("--batch-size", 500);
 var concurrency = Argument("--concurrency", 2);
 var warmup = Argument("--warmup", 4 * batchSize);
-var resultsDirectory = args.SkipWhile(a => a != "--results").Skip(1).FirstOrDefault() ?? Path.Combine("bench", "results");
+// The last --results wins: bench/indexing/run puts its default (bench/results) before the caller's options.
+var resultsDirectory = LastValue("--results") ?? Path.Combine("bench", "results");
 Console.WriteLine($"indexing bench: {cases} cases, batch {batchSize}, concurrency {concurrency}, warm-up {warmup}");
 
 var work = Path.Combine(Path.GetTempPath(), $"ccd-bench-indexing-{Guid.NewGuid():N}"[..32]);
@@ -271,10 +272,12 @@ async Task<BareStage> BareIndexerStageAsync()
 
 static List<long> References(int first, int last) => Enumerable.Range(first, last - first + 1).Select(n => 1_000_000_000_000_000L + n).ToList();
 
-int Argument(string name, int fallback)
+int Argument(string name, int fallback) => LastValue(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+string? LastValue(string name)
 {
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    var index = Array.LastIndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
 
 static Dictionary<string, object> Figures(int documents, int requests, TimeSpan elapsed, TimeSpan cpu, TimeSpan postgresCpu, long left) => new()
