@@ -13,12 +13,14 @@ internal static class IndexQueue
     // case row's revision and its data the latest history row at or below that revision, so version and
     // content always belong together (normally that revision is the queued one, since writers queue it in
     // the event's own transaction).
-    // The claimed rows are updated by key (= ANY of the due keys) and each case row read by a LIMIT 1 lateral
+    // The claimed rows are updated by their row address (= ANY of the due ctids: a TID scan, no second index probe;
+    // the row lock keeps each locked version where it is until the UPDATE, and a version that is not visible to the
+    // UPDATE's snapshot is skipped, left unleased for the next pass) and each case row read by a LIMIT 1 lateral
     // lookup, so a claim costs index probes for its batch alone: joined plainly, the planner hash-joined the whole
     // queue and the whole case_data table on every pass while the queue was long (P5, bench/indexing).
     private const string ClaimSql = """
         WITH due AS (
-            SELECT reference FROM ccd.es_queue
+            SELECT ctid FROM ccd.es_queue
             WHERE (locked_until IS NULL OR locked_until <= @now)
               AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
             ORDER BY enqueued_at
@@ -26,7 +28,7 @@ internal static class IndexQueue
             FOR UPDATE SKIP LOCKED
         ), claimed AS (
             UPDATE ccd.es_queue q SET locked_until = @locked_until, lock_token = @token
-            WHERE q.reference = ANY (ARRAY(SELECT reference FROM due))
+            WHERE q.ctid = ANY (ARRAY(SELECT ctid FROM due))
             RETURNING q.reference, q.case_revision, q.enqueued_at
         )
         SELECT c.reference, c.case_revision,
@@ -68,14 +70,19 @@ internal static class IndexQueue
         WHERE dl.reference = s.reference AND dl.index_name = s.index_name AND dl.case_revision <= s.revision
         """;
 
-    // Done only if the row is still ours and no newer revision was queued while we worked.
+    // Done only if the row is still ours and no newer revision was queued while we worked. The token comes as a
+    // column of the unnested rows, not as a constant: compared with a constant, the planner estimated from the
+    // statistics (lock tokens all null when analysed) that one row matched, and planned a scan of the queue joined
+    // to the unnested rows rescanned for each match: 500 × 500 comparisons a batch (custom plans, such as a
+    // connection without statement preparation gets). As a join column it probes the primary key per done row.
     private const string DeleteDoneSql = """
         DELETE FROM ccd.es_queue q
-        USING unnest(@references, @revisions) AS s(reference, revision)
-        WHERE q.reference = s.reference AND q.lock_token = @token AND q.case_revision <= s.revision
+        USING unnest(@references, @revisions, @tokens) AS s(reference, revision, token)
+        WHERE q.reference = s.reference AND q.lock_token = s.token AND q.case_revision <= s.revision
         """;
 
-    // What DeleteDoneSql left behind moved on meanwhile: release it at once for the newer revision.
+    // What DeleteDoneSql left behind moved on meanwhile (or was taken over): release what is still ours at once for
+    // the newer revision. Run only when DeleteDoneSql deleted fewer rows than were done.
     private const string ReleaseMovedSql = """
         UPDATE ccd.es_queue SET locked_until = NULL, lock_token = NULL, attempts = 0, next_attempt_at = NULL, last_error = NULL
         WHERE lock_token = @token AND reference = ANY(@references)
@@ -162,15 +169,13 @@ internal static class IndexQueue
             command.Parameters.Add(Array("revisions", NpgsqlDbType.Integer, result.Successes.Select(s => s.Revision)));
         }
 
+        NpgsqlBatchCommand? delete = null;
         if (result.Done.Count > 0)
         {
-            var delete = Add(batch, DeleteDoneSql);
+            delete = Add(batch, DeleteDoneSql);
             delete.Parameters.Add(Array("references", NpgsqlDbType.Bigint, result.Done.Select(d => d.Reference)));
             delete.Parameters.Add(Array("revisions", NpgsqlDbType.Integer, result.Done.Select(d => d.Revision)));
-            delete.Parameters.Add(new NpgsqlParameter<Guid>("token", NpgsqlDbType.Uuid) { TypedValue = token });
-            var release = Add(batch, ReleaseMovedSql);
-            release.Parameters.Add(Array("references", NpgsqlDbType.Bigint, result.Done.Select(d => d.Reference)));
-            release.Parameters.Add(new NpgsqlParameter<Guid>("token", NpgsqlDbType.Uuid) { TypedValue = token });
+            delete.Parameters.Add(Array("tokens", NpgsqlDbType.Uuid, result.Done.Select(_ => token)));
         }
 
         if (result.Retries.Count > 0)
@@ -187,6 +192,16 @@ internal static class IndexQueue
         {
             // One batch is one implicit transaction: dead letters, clean-up and queue changes land together.
             await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (delete is not null && delete.RecordsAffected < result.Done.Count)
+        {
+            // Rarely needed, so a round trip of its own: until it runs (or if it never does) the moved rows are only
+            // held by their lease, as after a crash.
+            await using var release = dataSource.CreateCommand(ReleaseMovedSql);
+            release.Parameters.Add(Array("references", NpgsqlDbType.Bigint, result.Done.Select(d => d.Reference)));
+            release.Parameters.Add(new NpgsqlParameter<Guid>("token", NpgsqlDbType.Uuid) { TypedValue = token });
+            await release.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
