@@ -70,32 +70,31 @@ internal sealed class AmqpOutboxSender(BrokerSettings broker, PublishingOptions 
         await ConnectAsync(cancellationToken);
         var link = _link!;
         var connection = _connection!;
-        var outcomes = new TaskCompletionSource<Outcome?>[batch.Count];
+        var settlements = new Settlements(batch.Count);
         Exception? sendError = null;
         for (var i = 0; i < batch.Count; i++)
         {
-            outcomes[i] = new TaskCompletionSource<Outcome?>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (sendError is not null)
             {
-                outcomes[i].TrySetResult(null);
+                settlements.Settle(i, null);
                 continue;
             }
 
             try
             {
-                link.Send(ToAmqpMessage(batch[i]), static (_, _, outcome, state) => ((TaskCompletionSource<Outcome?>)state).TrySetResult(outcome), outcomes[i]);
+                link.Send(ToAmqpMessage(batch[i]), static (_, _, outcome, state) => ((Settlement)state).Settle(outcome), settlements.For(i));
             }
             catch (Exception exception) when (exception is AmqpException or ObjectDisposedException or InvalidOperationException)
             {
                 // The link closed under the batch: the rest is not even handed over.
                 sendError = exception;
-                outcomes[i].TrySetResult(null);
+                settlements.Settle(i, null);
             }
         }
 
         try
         {
-            await Task.WhenAll(outcomes.Select(outcome => outcome.Task)).WaitAsync(options.SendTimeout, cancellationToken);
+            await settlements.All.WaitAsync(options.SendTimeout, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -111,7 +110,7 @@ internal sealed class AmqpOutboxSender(BrokerSettings broker, PublishingOptions 
         Exception? firstError = sendError;
         for (var i = 0; i < batch.Count; i++)
         {
-            var outcome = outcomes[i].Task.IsCompletedSuccessfully ? outcomes[i].Task.Result : null;
+            var outcome = settlements.Outcome(i);
             switch (outcome)
             {
                 case Accepted:

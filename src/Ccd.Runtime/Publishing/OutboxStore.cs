@@ -19,17 +19,12 @@ internal static class OutboxStore
     //   publisher after this statement's snapshot, PostgreSQL re-checks it on the new version and skips it.
     // - @held are rows the caller's own other transactions hold (a pipelined loop's batches in flight): left out
     //   before the per-case probe and the lock attempt, which would skip them anyway.
+    // - message_information comes as jsonb's UTF-8 text, the message body as is; the values copied into the
+    //   message's properties are read from it in the process (OutboxMessageReader), not extracted here row by row.
     // Served by message_queue_candidates_unsent_id (the scan by id) and message_queue_candidates_unsent
     // (the per-case probe).
     private const string ClaimSql = """
-        SELECT m.id,
-               m.reference,
-               m.message_information::text,
-               m.message_information ->> 'JurisdictionId',
-               m.message_information ->> 'CaseTypeId',
-               m.message_information ->> 'CaseId',
-               m.message_information ->> 'EventId',
-               m.message_information ->> 'EventInstanceId'
+        SELECT m.id, m.reference, m.message_information
         FROM ccd.message_queue_candidates m
         WHERE m.published IS NULL
           AND m.parked_at IS NULL
@@ -73,19 +68,11 @@ internal static class OutboxStore
         await using var command = new NpgsqlCommand(ClaimSql, transaction.Connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<int>("batch_size", batchSize));
         command.Parameters.Add(new NpgsqlParameter<long[]>("held", held ?? []));
-        var claimed = new List<OutboxMessage>();
+        var claimed = new List<OutboxMessage>(batchSize);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            claimed.Add(new OutboxMessage(
-                reader.GetInt64(0),
-                reader.GetInt64(1),
-                System.Text.Encoding.UTF8.GetBytes(reader.GetString(2)),
-                NullableString(reader, 3),
-                NullableString(reader, 4),
-                NullableString(reader, 5),
-                NullableString(reader, 6),
-                NullableString(reader, 7)));
+            claimed.Add(OutboxMessageReader.Read(reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
         }
 
         return claimed;
@@ -132,7 +119,4 @@ internal static class OutboxStore
 
         return parked;
     }
-
-    private static string? NullableString(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -113,4 +113,57 @@ public sealed class OutboxClaimTests(PostgresServer postgres)
                 (row.JurisdictionId, row.CaseTypeId, row.CaseId, row.EventId, row.EventInstanceId));
         }
     }
+
+    [Fact]
+    public async Task the_property_values_read_from_a_claimed_body_are_what_postgresql_extracts_with_its_text_operator()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
+        // Escapes, non-ASCII text, numbers as jsonb writes them, JSON null, a nested object and array, booleans,
+        // missing keys, keys nested deeper than the top level, a body that is not an object.
+        string[] bodies =
+        [
+            """{"JurisdictionId": "A \"quoted\" \\ back\tslash \u00e9t\u00e9 \ud83d\ude00", "CaseTypeId": "Ünïcode ✓", "CaseId": 1000000000000000, "EventId": null, "EventInstanceId": 1.50}""",
+            """{"JurisdictionId": {"b": [1, 2.0, {"c": null}], "a": "x"}, "CaseTypeId": [true, false], "CaseId": true, "EventId": 1e3, "EventInstanceId": -0.000120}""",
+            """{"Nested": {"JurisdictionId": "deep", "CaseId": "deep"}, "EventId": "", "EventInstanceId": "null", "jurisdictionid": "case matters"}""",
+            """[{"JurisdictionId": "in an array"}]""",
+            "\"JurisdictionId\"",
+        ];
+        await using (var insert = dataSource.CreateCommand("""
+            INSERT INTO ccd.message_queue_candidates (reference, message_type, time_stamp, message_information)
+            SELECT 1 + ordinality, 'CASE_EVENT', now(), body::jsonb FROM unnest(@bodies) WITH ORDINALITY AS b(body)
+            """))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<string[]>("bodies", bodies));
+            await insert.ExecuteNonQueryAsync(Token);
+        }
+
+        var extracted = new Dictionary<long, string?[]>();
+        await using (var select = dataSource.CreateCommand("""
+            SELECT id, message_information ->> 'JurisdictionId', message_information ->> 'CaseTypeId',
+                   message_information ->> 'CaseId', message_information ->> 'EventId', message_information ->> 'EventInstanceId'
+            FROM ccd.message_queue_candidates
+            """))
+        await using (var reader = await select.ExecuteReaderAsync(Token))
+        {
+            while (await reader.ReadAsync(Token))
+            {
+                extracted[reader.GetInt64(0)] = [.. Enumerable.Range(1, 5).Select(i => reader.IsDBNull(i) ? null : reader.GetString(i))];
+            }
+        }
+
+        var (connection, transaction) = await BeginAsync(dataSource);
+        await using (connection)
+        {
+            var claimed = await OutboxStore.ClaimAsync(transaction, 100, Token);
+
+            Assert.Equal(bodies.Length, claimed.Count);
+            foreach (var row in claimed)
+            {
+                Assert.Equal(extracted[row.Id], new[] { row.JurisdictionId, row.CaseTypeId, row.CaseId, row.EventId, row.EventInstanceId });
+            }
+
+            Assert.Equal("A \"quoted\" \\ back\tslash été 😀", claimed[0].JurisdictionId);
+            Assert.Equal("""{"a": "x", "b": [1, 2.0, {"c": null}]}""", claimed[1].JurisdictionId);
+        }
+    }
 }
