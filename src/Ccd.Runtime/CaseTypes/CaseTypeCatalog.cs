@@ -11,6 +11,20 @@ internal sealed class CaseTypeCatalog
 
     public IEnumerable<CaseTypeDefinition> All => _byId.Values;
 
+    /// <summary>True when some case type shows its blob as stored (has no view); a loop, as every read asks.</summary>
+    public bool AnyWithoutView()
+    {
+        foreach (var definition in _byId.Values)
+        {
+            if (definition.ViewType is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public bool TryGet(string id, out CaseTypeDefinition definition) => _byId.TryGetValue(id, out definition!);
 
     public void Add(CaseTypeDefinition definition)

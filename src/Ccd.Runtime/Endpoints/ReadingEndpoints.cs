@@ -30,8 +30,18 @@ internal static class ReadingEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-    private static async Task<IResult> ReadAsync(HttpContext context, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
-        new RawJsonResult(StatusCodes.Status200OK, await RenderAsync(context.RequestServices, dataSource, ParseReferences(context.Request.Query["case-refs"]), cancellationToken));
+    /// <summary>The answer is built whole in a pooled buffer, then sent with its length.</summary>
+    private static async Task ReadAsync(HttpContext context, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var references = ParseReferences(context.Request.Query["case-refs"]);
+        using var answer = new PooledBufferWriter(4096);
+        await RenderAsync(answer, context.RequestServices, dataSource, references, cancellationToken);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        response.ContentLength = answer.WrittenMemory.Length;
+        await response.Body.WriteAsync(answer.WrittenMemory, context.RequestAborted);
+    }
 
     /// <summary>
     /// The answer of <c>GET /ccd-persistence/cases</c> for <paramref name="references"/>, as JSON; also what
@@ -39,15 +49,21 @@ internal static class ReadingEndpoints
     /// </summary>
     internal static async Task<ReadOnlyMemory<byte>> RenderAsync(IServiceProvider services, NpgsqlDataSource dataSource, long[] references, CancellationToken cancellationToken)
     {
-        var catalog = services.GetRequiredService<CaseTypeCatalog>();
         var buffer = new ArrayBufferWriter<byte>(4096);
-        await using (var writer = new Utf8JsonWriter(buffer))
+        await RenderAsync(buffer, services, dataSource, references, cancellationToken);
+        return buffer.WrittenMemory;
+    }
+
+    private static async Task RenderAsync(IBufferWriter<byte> output, IServiceProvider services, NpgsqlDataSource dataSource, long[] references, CancellationToken cancellationToken)
+    {
+        var catalog = services.GetRequiredService<CaseTypeCatalog>();
+        await using (var writer = new Utf8JsonWriter(output))
         {
             writer.WriteStartArray();
             if (references.Length > 0)
             {
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                if (catalog.All.Any(caseType => caseType.ViewType is null))
+                if (catalog.AnyWithoutView())
                 {
                     await WriteAsStoredOrViewedAsync(writer, services, connection, catalog, references, cancellationToken);
                 }
@@ -62,8 +78,6 @@ internal static class ReadingEndpoints
 
             writer.WriteEndArray();
         }
-
-        return buffer.WrittenMemory;
     }
 
     /// <summary>
@@ -74,10 +88,18 @@ internal static class ReadingEndpoints
         Utf8JsonWriter writer, IServiceProvider services, NpgsqlConnection connection, CaseTypeCatalog catalog, long[] references, CancellationToken cancellationToken)
     {
         var rows = await LoadAsync(connection, null, references, StoredCaseText.Read, cancellationToken);
-        var viewed = rows.Where(row => !ShowsItsBlob(catalog, row.CaseTypeId)).Select(row => row.Reference).ToArray();
-        var views = viewed.Length == 0
+        List<long>? viewed = null;
+        foreach (var row in rows)
+        {
+            if (!ShowsItsBlob(catalog, row.CaseTypeId))
+            {
+                (viewed ??= []).Add(row.Reference);
+            }
+        }
+
+        var views = viewed is null
             ? []
-            : (await RenderViewsAsync(services, connection, catalog, viewed, cancellationToken)).ToDictionary(view => view.Stored.Reference);
+            : (await RenderViewsAsync(services, connection, catalog, [.. viewed], cancellationToken)).ToDictionary(view => view.Stored.Reference);
         foreach (var row in rows)
         {
             if (ShowsItsBlob(catalog, row.CaseTypeId))
@@ -128,12 +150,21 @@ internal static class ReadingEndpoints
         writer.WriteEndObject();
     }
 
-    private static long[] ParseReferences(Microsoft.Extensions.Primitives.StringValues values) =>
-        values
+    private static long[] ParseReferences(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        if (values.Count == 1 && values[0] is { } single && !single.Contains(','))
+        {
+            // CCD's usual request, one reference: the same answer as the general case below, without its sequence.
+            var trimmed = single.Trim();
+            return trimmed.Length == 0 ? [] : [CaseReference.Parse(trimmed, "case-refs")];
+        }
+
+        return values
             .SelectMany(value => (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             .Select(value => CaseReference.Parse(value, "case-refs"))
             .Distinct()
             .ToArray();
+    }
 
     private static async Task<List<T>> LoadAsync<T>(
         NpgsqlConnection connection, NpgsqlTransaction? snapshot, long[] references, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
