@@ -57,6 +57,16 @@ internal sealed class CallerRequirementHandler(CcdAuthSettings settings) : Autho
         return Task.CompletedTask;
     }
 
-    public static ClaimsIdentity? Identity(ClaimsPrincipal principal, string scheme) =>
-        principal.Identities.FirstOrDefault(identity => identity.IsAuthenticated && identity.AuthenticationType == scheme);
+    public static ClaimsIdentity? Identity(ClaimsPrincipal principal, string scheme)
+    {
+        foreach (var identity in principal.Identities)
+        {
+            if (identity.IsAuthenticated && identity.AuthenticationType == scheme)
+            {
+                return identity;
+            }
+        }
+
+        return null;
+    }
 }

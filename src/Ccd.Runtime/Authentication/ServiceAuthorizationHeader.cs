@@ -11,6 +11,13 @@ internal static class ServiceAuthorizationHeader
 {
     public static (string? Token, string? Failure) Read(StringValues values)
     {
+        if (values.Count == 1 && !(values[0] ?? string.Empty).Contains(','))
+        {
+            // The usual header, sent once: what the general case below answers for it, without its sequence.
+            var token = Normalise(values[0] ?? string.Empty);
+            return token.Length > 0 ? (token, null) : (null, "The ServiceAuthorization header is empty.");
+        }
+
         var tokens = values
             .SelectMany(value => (value ?? string.Empty).Split(',')) // a proxy may fold repeated headers into one; JWTs hold no comma
             .Select(Normalise)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,8 +16,31 @@ namespace Ccd.Runtime.Authentication;
 internal sealed class VerifiedTokenCache(AuthenticationCache cache, CcdAuthSettings settings, TimeProvider time)
 {
     /// <summary>The cache key of <paramref name="token"/> for a kind of token (a prefix such as <c>"ccd-user:"</c>).</summary>
-    public static string KeyOf(string kind, string token) =>
-        string.Concat(kind, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token))));
+    public static string KeyOf(string kind, string token)
+    {
+        // Asked twice a request (user and service token): only the key itself is allocated.
+        var length = Encoding.UTF8.GetByteCount(token);
+        var rented = length > MaxStackBytes ? ArrayPool<byte>.Shared.Rent(length) : null;
+        try
+        {
+            Span<byte> utf8 = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
+            Encoding.UTF8.GetBytes(token, utf8);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(utf8, hash);
+            Span<char> hex = stackalloc char[2 * SHA256.HashSizeInBytes];
+            Convert.TryToHexString(hash, hex, out _);
+            return string.Concat(kind.AsSpan(), hex);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private const int MaxStackBytes = 2048;
 
     /// <summary>What was remembered under <paramref name="key"/>, if it has not expired.</summary>
     public bool TryGet<T>(string key, [MaybeNullWhen(false)] out T value)

@@ -33,4 +33,6 @@ internal sealed record StoredCase(
     public static StoredCase Read(NpgsqlDataReader reader) => StoredCaseText.Read(reader).Parse();
 
     public static JsonObject ParseObject(string json) => JsonNode.Parse(json)?.AsObject() ?? [];
+
+    public static JsonObject ParseObject(ReadOnlySpan<byte> utf8Json) => JsonNode.Parse(utf8Json)?.AsObject() ?? [];
 }

@@ -4,8 +4,9 @@ using Npgsql;
 namespace Ccd.Runtime.Store;
 
 /// <summary>
-/// One row of <c>ccd.case_data</c> read with <see cref="StoredCase.Columns"/>, its JSON columns kept as the text
-/// PostgreSQL sent (valid JSON with unique keys), so a read that shows them unchanged never parses them.
+/// One row of <c>ccd.case_data</c> read with <see cref="StoredCase.Columns"/>, its JSON columns kept as the UTF-8
+/// text PostgreSQL sent (valid JSON with unique keys), so a read that shows them unchanged never parses them, nor
+/// transcodes them to a string and back.
 /// </summary>
 internal sealed record StoredCaseText(
     long Reference,
@@ -13,9 +14,9 @@ internal sealed record StoredCaseText(
     string Jurisdiction,
     string CaseTypeId,
     string State,
-    string Data,
-    string DataClassification,
-    string SupplementaryData,
+    byte[] Data,
+    byte[] DataClassification,
+    byte[] SupplementaryData,
     CaseSecurityClassification Classification,
     int Version,
     int Revision,
@@ -38,9 +39,9 @@ internal sealed record StoredCaseText(
             reader.GetString(2),
             reader.GetString(3),
             reader.GetString(4),
-            reader.GetString(5),
-            reader.GetString(6),
-            reader.GetString(7),
+            reader.GetFieldValue<byte[]>(5),
+            reader.GetFieldValue<byte[]>(6),
+            reader.GetFieldValue<byte[]>(7),
             classification,
             reader.GetInt32(9),
             reader.GetInt32(10),
