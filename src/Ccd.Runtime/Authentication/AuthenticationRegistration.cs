@@ -34,9 +34,10 @@ internal static class AuthenticationRegistration
         }
 
         services.AddAuthentication()
-            .AddJwtBearer(CcdAuthentication.UserScheme, options => TokenValidation.ConfigureUserTokens(options, settings))
+            .AddScheme<AuthenticationSchemeOptions, UserTokenAuthenticationHandler>(CcdAuthentication.UserScheme, UserTokenAuthenticationHandler.Configure)
+            .AddJwtBearer(CcdAuthentication.UserTokenVerificationScheme, options => TokenValidation.ConfigureUserTokens(options, settings))
             .AddScheme<AuthenticationSchemeOptions, ServiceAuthenticationHandler>(CcdAuthentication.ServiceScheme, _ => { });
-        services.AddOptions<JwtBearerOptions>(CcdAuthentication.UserScheme).Configure<VerifiedTokenCache>((options, cache) =>
+        services.AddOptions<JwtBearerOptions>(CcdAuthentication.UserTokenVerificationScheme).Configure<VerifiedTokenCache>((options, cache) =>
         {
             var verifier = new JsonWebTokenHandler { MapInboundClaims = false };
             options.TokenHandlers.Clear();

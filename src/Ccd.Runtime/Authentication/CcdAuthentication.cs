@@ -13,8 +13,12 @@ internal static class CcdAuthentication
     /// <summary>Requires a verified user token only; for a service's own REST API.</summary>
     public const string UserPolicy = "ccd-user";
 
-    /// <summary>The authentication scheme of user tokens (JwtBearer).</summary>
+    /// <summary>The authentication scheme of user tokens: answers a token verified before from the cache, and
+    /// leaves every other request to <see cref="UserTokenVerificationScheme"/> (<see cref="UserTokenAuthenticationHandler"/>).</summary>
     public const string UserScheme = "ccd-user-token";
+
+    /// <summary>JwtBearer, which verifies (or refuses) the user tokens <see cref="UserScheme"/> does not know yet.</summary>
+    public const string UserTokenVerificationScheme = "ccd-user-token-verification";
 
     /// <summary>The authentication scheme of service-to-service tokens.</summary>
     public const string ServiceScheme = "ccd-service-token";

@@ -22,14 +22,14 @@ internal sealed class CcdAuthorizationResultHandler(
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
-    {
-        if (authorizeResult.Succeeded || !policy.Requirements.OfType<CallerRequirement>().Any())
-        {
-            await _default.HandleAsync(next, context, policy, authorizeResult);
-            return;
-        }
+    // Not async: an allowed request (nearly every one) goes straight on to the endpoint.
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult) =>
+        authorizeResult.Succeeded || !policy.Requirements.OfType<CallerRequirement>().Any()
+            ? _default.HandleAsync(next, context, policy, authorizeResult)
+            : RefuseAsync(context, authorizeResult);
 
+    private async Task RefuseAsync(HttpContext context, PolicyAuthorizationResult authorizeResult)
+    {
         var failure = authorizeResult.AuthorizationFailure?.FailureReasons.OfType<CallerFailureReason>().FirstOrDefault()?.Failure
             ?? CallerFailure.NoUser; // a challenge: neither scheme authenticated, and the user token is checked first
         var problem = failure switch
@@ -63,7 +63,7 @@ internal sealed class CcdAuthorizationResultHandler(
         {
             // The token may be fine and the provider down: 401 would tell CCD the user is not signed in, while a
             // 503 (through the exception handler, with Retry-After) says to retry.
-            await ProviderOutage.ThrowIfMetadataUnavailableAsync(jwtOptions.Get(CcdAuthentication.UserScheme), context.RequestAborted);
+            await ProviderOutage.ThrowIfMetadataUnavailableAsync(jwtOptions.Get(CcdAuthentication.UserTokenVerificationScheme), context.RequestAborted);
         }
 
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -14,6 +15,9 @@ internal sealed class DevServiceTokenVerifier(CcdAuthSettings settings, Verified
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
     private readonly TokenValidationParameters _parameters = TokenValidation.DevServiceTokens(settings);
+
+    public bool TryGetKnown(ReadOnlySpan<char> token, [NotNullWhen(true)] out string? serviceName) =>
+        cache.TryGet(VerifiedTokenCache.KeyOf(Kind, token), out serviceName);
 
     public async Task<ServiceTokenResult> VerifyAsync(string token, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
@@ -25,13 +26,20 @@ internal sealed class S2sDetailsVerifier(
 
     private readonly ConcurrentDictionary<string, Lazy<Task<ServiceTokenResult>>> _inFlight = new(StringComparer.Ordinal);
 
+    private const string Kind = "ccd-s2s:";
+
+    public bool TryGetKnown(ReadOnlySpan<char> token, [NotNullWhen(true)] out string? serviceName)
+    {
+        serviceName = Cached(VerifiedTokenCache.KeyOf(Kind, token))?.ServiceName;
+        return serviceName is not null;
+    }
+
     public async Task<ServiceTokenResult> VerifyAsync(string token, CancellationToken cancellationToken)
     {
-        var cacheKey = VerifiedTokenCache.KeyOf("ccd-s2s:", token);
-        // The expiry is checked against the injected clock (the entry's own expiry only bounds memory).
-        if (cache.Entries.TryGetValue(cacheKey, out CachedAnswer? known) && known is not null && time.GetUtcNow() < known.ExpiresAt)
+        var cacheKey = VerifiedTokenCache.KeyOf(Kind, token);
+        if (Cached(cacheKey) is { } known)
         {
-            return known.Result;
+            return known;
         }
 
         var call = _inFlight.GetOrAdd(cacheKey, _ => new Lazy<Task<ServiceTokenResult>>(() => AskAndCacheAsync(cacheKey, token)));
@@ -44,6 +52,10 @@ internal sealed class S2sDetailsVerifier(
             _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<ServiceTokenResult>>>(cacheKey, call));
         }
     }
+
+    // The expiry is checked against the injected clock (the entry's own expiry only bounds memory).
+    private ServiceTokenResult? Cached(string cacheKey) =>
+        cache.Entries.TryGetValue(cacheKey, out CachedAnswer? known) && known is not null && time.GetUtcNow() < known.ExpiresAt ? known.Result : null;
 
     // Shared by every request waiting for this token, so no one request's cancellation ends it (the client has a timeout).
     private async Task<ServiceTokenResult> AskAndCacheAsync(string cacheKey, string token)

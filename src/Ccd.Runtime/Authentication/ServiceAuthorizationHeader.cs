@@ -33,7 +33,16 @@ internal static class ServiceAuthorizationHeader
         };
     }
 
-    private static string Normalise(string value)
+    /// <summary>
+    /// The token of the usual header (one value, no comma) as <see cref="Read"/> finds it, without copying it; empty
+    /// for any other header, which only <see cref="Read"/> answers.
+    /// </summary>
+    public static ReadOnlySpan<char> Usual(StringValues values) =>
+        values.Count == 1 && values[0] is { } value && !value.Contains(',') ? WithoutPrefix(value.AsSpan()) : [];
+
+    private static string Normalise(string value) => WithoutPrefix(value.AsSpan()).ToString();
+
+    private static ReadOnlySpan<char> WithoutPrefix(ReadOnlySpan<char> value)
     {
         var trimmed = value.Trim();
         return trimmed.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? trimmed["Bearer ".Length..].Trim() : trimmed;

@@ -117,7 +117,7 @@ internal sealed partial class SigningKeyRefresh(TimeProvider time, CcdAuthSettin
     {
         public void PostConfigure(string? name, JwtBearerOptions options)
         {
-            if (name == CcdAuthentication.UserScheme && options.ConfigurationManager is { } manager and not ReplaceableConfiguration)
+            if (name == CcdAuthentication.UserTokenVerificationScheme && options.ConfigurationManager is { } manager and not ReplaceableConfiguration)
             {
                 options.ConfigurationManager = new ReplaceableConfiguration(manager);
             }

@@ -16,7 +16,7 @@ namespace Ccd.Runtime.Authentication;
 internal sealed class VerifiedTokenCache(AuthenticationCache cache, CcdAuthSettings settings, TimeProvider time)
 {
     /// <summary>The cache key of <paramref name="token"/> for a kind of token (a prefix such as <c>"ccd-user:"</c>).</summary>
-    public static string KeyOf(string kind, string token)
+    public static string KeyOf(string kind, ReadOnlySpan<char> token)
     {
         // Asked twice a request (user and service token): only the key itself is allocated.
         var length = Encoding.UTF8.GetByteCount(token);

@@ -98,7 +98,7 @@ internal static class ReadingEndpoints
         }
 
         var views = viewed is null
-            ? []
+            ? null
             : (await RenderViewsAsync(services, connection, catalog, [.. viewed], cancellationToken)).ToDictionary(view => view.Stored.Reference);
         foreach (var row in rows)
         {
@@ -110,7 +110,7 @@ internal static class ReadingEndpoints
                 writer.WriteNumber("revision", row.Revision);
                 writer.WriteEndObject();
             }
-            else if (views.TryGetValue(row.Reference, out var view))
+            else if (views is not null && views.TryGetValue(row.Reference, out var view))
             {
                 WriteCase(writer, view.Stored, view.Rendered);
             } // else removed between the two reads

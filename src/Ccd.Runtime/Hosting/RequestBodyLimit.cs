@@ -15,7 +15,8 @@ namespace Ccd.Runtime.Hosting;
 /// </summary>
 internal static class RequestBodyLimit
 {
-    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    // Not async: nothing runs after the rest of the pipeline, so no state machine per request.
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         var limit = context.RequestServices.GetRequiredService<IOptions<CcdOptions>>().Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
@@ -29,7 +30,7 @@ internal static class RequestBodyLimit
             context.Request.Body = new LimitedStream(context.Request.Body, limit);
         }
 
-        await next(context);
+        return next(context);
     });
 
     private static BadHttpRequestException TooLarge(long limit) =>

@@ -35,6 +35,31 @@ public sealed class TokenKeyAndHeaderTests
     public void one_service_authorization_header_is_read_as_ccd_sends_it(string header, string? token, string? failure) =>
         Assert.Equal((token, failure), ServiceAuthorizationHeader.Read(new StringValues(header)));
 
+    [Theory]
+    [InlineData("abc", "abc")]
+    [InlineData("Bearer abc", "abc")]
+    [InlineData("  bEARER   abc  ", "abc")]
+    [InlineData("", "")]
+    [InlineData("   ", "")]
+    [InlineData("Bearer ", "Bearer")] // trimmed first, so no prefix is left: what Read answers too
+    [InlineData("abc, Bearer abc", "")]
+    [InlineData("abc,def", "")]
+    public void the_usual_header_s_token_is_the_one_read_finds_and_any_other_header_has_none(string header, string usual)
+    {
+        Assert.Equal(usual, ServiceAuthorizationHeader.Usual(new StringValues(header)).ToString());
+        if (usual.Length > 0)
+        {
+            Assert.Equal((usual, (string?)null), ServiceAuthorizationHeader.Read(new StringValues(header)));
+        }
+    }
+
+    [Fact]
+    public void repeated_or_missing_service_authorization_headers_have_no_usual_token()
+    {
+        Assert.True(ServiceAuthorizationHeader.Usual(new StringValues(["abc", "abc"])).IsEmpty);
+        Assert.True(ServiceAuthorizationHeader.Usual(StringValues.Empty).IsEmpty);
+    }
+
     [Fact]
     public void repeated_service_authorization_headers_count_once_when_equal_and_are_refused_when_not()
     {

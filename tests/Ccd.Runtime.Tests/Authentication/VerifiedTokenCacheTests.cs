@@ -156,6 +156,14 @@ public sealed class VerifiedTokenCacheTests : IDisposable
 
         Assert.Null(refused.ServiceName);
         Assert.Equal("The service token signature is not valid.", refused.Failure);
+
+        // What the service scheme asks first: only the token that verified is known, until its cache time is over.
+        Assert.True(verifier.TryGetKnown(genuine, out var known));
+        Assert.Equal(TestTokens.CcdData, known);
+        Assert.False(verifier.TryGetKnown(forged, out _));
+        Assert.False(verifier.TryGetKnown(TestTokens.Service("never_sent"), out _));
+        _time.Advance(TimeSpan.FromSeconds(61));
+        Assert.False(verifier.TryGetKnown(genuine, out _));
     }
 
     /// <summary>The real handler, counting the tokens it is asked to verify.</summary>
