@@ -82,14 +82,13 @@ internal sealed class ElasticsearchBulkClient(HttpClient http) : ISearchIndexCli
         foreach (var item in items.EnumerateArray())
         {
             // Each item is {"<action>": {"status": 201, "error": {...}}}.
-            if (item.ValueKind != JsonValueKind.Object || item.EnumerateObject().FirstOrDefault().Value is not { ValueKind: JsonValueKind.Object } result
-                || !result.TryGetProperty("status", out var statusElement) || !statusElement.TryGetInt32(out var status))
+            if (!TryGetResult(item, out var result) || !result.TryGetProperty("status"u8, out var statusElement) || !statusElement.TryGetInt32(out var status))
             {
                 throw new SearchIndexAnswerException($"Item {i} of the bulk answer has no numeric status.");
             }
 
             string? error = null;
-            if (result.TryGetProperty("error", out var failure))
+            if (result.TryGetProperty("error"u8, out var failure))
             {
                 error = failure.ValueKind == JsonValueKind.Object
                     ? $"{Text(failure, "type")}: {Text(failure, "reason")}"
@@ -100,6 +99,25 @@ internal sealed class ElasticsearchBulkClient(HttpClient http) : ISearchIndexCli
         }
 
         return outcomes;
+    }
+
+    // The item's one property, {"<action>": {...}}, when it is an object (the struct enumerator, not LINQ, which boxed it per item).
+    private static bool TryGetResult(JsonElement item, out JsonElement result)
+    {
+        result = default;
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        var properties = item.EnumerateObject();
+        if (!properties.MoveNext() || properties.Current.Value.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        result = properties.Current.Value;
+        return true;
     }
 
     private static string? Text(JsonElement element, string name) =>

@@ -63,11 +63,14 @@ internal static class IndexQueue
             WHERE dl.case_revision <= EXCLUDED.case_revision
         """;
 
-    // A success supersedes the dead letters of that case and index at or below the revision it carried.
+    // A success supersedes the dead letters of that case and index at or below the revision it carried. The
+    // uncorrelated EXISTS is planned as a one-time filter, so while there are no dead letters at all (the usual
+    // case) the statement stops there instead of probing the table's key for every document of the batch.
     private const string ClearDeadLettersSql = """
         DELETE FROM ccd.es_dead_letter_queue dl
         USING unnest(@references, @indexes, @revisions) AS s(reference, index_name, revision)
-        WHERE dl.reference = s.reference AND dl.index_name = s.index_name AND dl.case_revision <= s.revision
+        WHERE EXISTS (SELECT FROM ccd.es_dead_letter_queue)
+          AND dl.reference = s.reference AND dl.index_name = s.index_name AND dl.case_revision <= s.revision
         """;
 
     // Done only if the row is still ours and no newer revision was queued while we worked. The token comes as a

@@ -53,22 +53,35 @@ internal sealed class SearchIndexer(
         var token = Guid.NewGuid();
         var now = Now();
         var claimed = await IndexQueue.ClaimAsync(dataSource, token, now, now.AddSeconds(settings.LeaseSeconds), settings.BatchSize, cancellationToken);
-        if (claimed.Count > 0)
+        var count = claimed.Count;
+        if (count > 0)
         {
-            Interlocked.Add(ref _claimed, claimed.Count);
+            Interlocked.Add(ref _claimed, count);
+            var references = new long[count];
+            for (var i = 0; i < count; i++)
+            {
+                references[i] = claimed[i].Reference;
+            }
+
             var backOff = new BackOff(TimeSpan.FromMilliseconds(settings.BackoffBaseMilliseconds), TimeSpan.FromSeconds(settings.BackoffMaxSeconds));
             BatchResult result;
             try
             {
-                result = await IndexAsync(claimed, cancellationToken);
+                var request = _requests.TryTake(out var kept) ? kept : new BulkRequest();
+                result = new BatchResult();
+                var plans = Build(claimed, request, result);
+                // The rows' data is in the body now; let it go before the bulk call, so that collections while the call is
+                // in flight do not promote a batch of case data they would then have to collect from an older generation.
+                claimed = null!;
+                await SendAsync(request, plans, result, cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // The pass failed as a whole (Elasticsearch unreachable, slow past the timeout, an answer that breaks the
                 // bulk contract, a bug): a loop fault. The claimed cases are handed back at once with the error, and the
                 // supervisor logs, counts and pauses the loop; its pause is the one back-off of such failures.
-                await IndexQueue.ReleaseAsync(dataSource, token, claimed.Select(queued => queued.Reference), ExceptionText.Describe(exception), cancellationToken);
-                metrics.Failed(claimed.Count);
+                await IndexQueue.ReleaseAsync(dataSource, token, references, ExceptionText.Describe(exception), cancellationToken);
+                metrics.Failed(count);
                 throw;
             }
 
@@ -77,14 +90,13 @@ internal sealed class SearchIndexer(
         }
 
         Interlocked.Increment(ref _passes);
-        return claimed.Count;
+        return count;
     }
 
-    private async Task<BatchResult> IndexAsync(IReadOnlyList<QueuedCase> claimed, CancellationToken cancellationToken)
+    /// <summary>Writes the claimed cases' items into <paramref name="request"/>; what each case sent, in body order.</summary>
+    private List<(long Reference, int Revision, int First, int Count)> Build(IReadOnlyList<QueuedCase> claimed, BulkRequest request, BatchResult result)
     {
-        var result = new BatchResult();
-        var request = _requests.TryTake(out var kept) ? kept : new BulkRequest();
-        var plans = new List<(QueuedCase Case, int Revision, int First, int Count)>(claimed.Count);
+        var plans = new List<(long Reference, int Revision, int First, int Count)>(claimed.Count);
         foreach (var queued in claimed)
         {
             var first = request.Count;
@@ -110,14 +122,19 @@ internal sealed class SearchIndexer(
 
             if (revision is { } sent)
             {
-                plans.Add((queued, sent, first, request.Count - first));
+                plans.Add((queued.Reference, sent, first, request.Count - first));
             }
         }
 
+        return plans;
+    }
+
+    private async Task SendAsync(BulkRequest request, List<(long Reference, int Revision, int First, int Count)> plans, BatchResult result, CancellationToken cancellationToken)
+    {
         if (request.Count == 0)
         {
             Keep(request);
-            return result;
+            return;
         }
 
         // Only an answered request gives its buffers back for reuse: after a failure (a timeout, say) the transport
@@ -125,11 +142,10 @@ internal sealed class SearchIndexer(
         var outcomes = await client.BulkAsync(request, cancellationToken);
         foreach (var plan in plans)
         {
-            Classify(plan.Case.Reference, plan.Revision, request, outcomes, plan.First, plan.Count, result);
+            Classify(plan.Reference, plan.Revision, request, outcomes, plan.First, plan.Count, result);
         }
 
         Keep(request);
-        return result;
     }
 
     private void Keep(BulkRequest request)
