@@ -186,7 +186,7 @@ await File.WriteAllTextAsync(stem + ".md", $"""
     # P5 search indexing against its limit ({result["date"]})
 
     {cases:N0} queued cases (a quarter with `SearchCriteria`, so also a `global_search` document), measured in one run
-    after a warm-up of {warmup:N0} cases each way (two rounds, an idle second after each, so the JIT has tiered the hot code up):
+    after a warm-up of {warmup:N0} cases each way (four rounds, an idle second after each, so the JIT has tiered the hot code up):
     - **the runtime**: a service's indexer (batch size {batchSize}, {concurrency} concurrent batches) drains `ccd.es_queue` to the
       fake Elasticsearch (`tests/Ccd.Testing/FakeElasticsearch`, Kestrel on loopback, in this process): claim, build the
       documents, one `_bulk` request, complete; timed from the commit that queues the cases until the queue is empty;
@@ -258,18 +258,20 @@ async Task<(TimeSpan Elapsed, long Left, (TimeSpan Process, TimeSpan Postgres) S
     return (clock.Elapsed, left, start);
 }
 
-// Both sides' warm-up: cases 1..warmup in two rounds with an idle second after each. The JIT counts calls and tiers
-// hot code up only once no new code has been compiled for a moment, which a first round that keeps meeting new code
-// seldom gives: with one round (of 4, 40 or 120 batches) the runtime's stage began with much of its per-row and
-// per-batch code and of the shared code (Npgsql, HTTP, the fake) still at tier 0 and compiled ~2,600 methods while
-// measured (DOTNET_JitDisasmSummary=1; ~1,000 with two rounds of 10), while the bare indexer measured after it found
-// the shared code compiled.
+// Both sides' warm-up: cases 1..warmup in four rounds with an idle second after each. The JIT counts calls and tiers
+// hot code up only once no new code has been compiled for a moment, which a round that keeps meeting new code seldom
+// gives, so each idle second lets the tiering move on by about a step (tier 0, instrumented, tier 1). With one round
+// (of 4, 40 or 120 batches) the runtime's stage began with much of its per-row and per-batch code and of the shared
+// code (Npgsql, HTTP, the fake) still at tier 0 and compiled ~2,600 methods while measured (DOTNET_JitDisasmSummary=1),
+// while the bare indexer measured after it found the shared code compiled; two rounds left ~1,000-1,600, four ~500.
 async Task WarmUpAsync(Func<int, int, Task> index)
 {
-    await index(1, warmup / 2);
-    await Task.Delay(TimeSpan.FromSeconds(1));
-    await index(warmup / 2 + 1, warmup);
-    await Task.Delay(TimeSpan.FromSeconds(1));
+    const int Rounds = 4;
+    for (var round = 0; round < Rounds; round++)
+    {
+        await index(warmup * round / Rounds + 1, warmup * (round + 1) / Rounds);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+    }
 }
 
 // One measurement of the bare indexer: a fresh fake, the warm-up cases, then the measured cases.
