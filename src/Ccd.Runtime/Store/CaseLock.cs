@@ -11,52 +11,40 @@ namespace Ccd.Runtime.Store;
 /// </summary>
 internal static class CaseLock
 {
-    // Bound by position ($1), so Npgsql sends each text as it is instead of parsing it for named parameters.
-    private const string LockSql = "SELECT pg_advisory_xact_lock($1)";
-
-    private const string LoadSql = $"SELECT {StoredCase.Columns} FROM ccd.case_data WHERE reference = $1";
-
     // Idempotency keys are unique across the store, so the lookup is by key alone; the caller compares the case.
     private const string KeySql = """
         SELECT case_reference, request_fingerprint, response_body FROM ccd.case_event WHERE idempotency_key = $1
         """;
 
-    // The case and the key's event in one statement (one row always, each side null when absent): a statement less
-    // for PostgreSQL to bind, run and answer on every submit. The key's columns follow the case's.
-    private const string LoadWithKeySql = $"""
-        SELECT c.*, k.* FROM (SELECT) AS one
-        LEFT JOIN ({LoadSql}) AS c ON true
-        LEFT JOIN (SELECT case_reference, request_fingerprint, response_body FROM ccd.case_event WHERE idempotency_key = $2) AS k ON true
+    // One statement, one row (migration 0091, ccd.lock_case): the lock, then the case (its columns null when there
+    // is none) and the key's event (null when none or no key), both read after the lock. Bound by position ($1),
+    // so Npgsql sends the text as it is instead of parsing it for named parameters.
+    private const string LockAndLoadSql = $"""
+        SELECT {StoredCase.Columns}, l.key_reference, l.key_fingerprint, l.key_response
+        FROM ccd.lock_case($1, $2) AS l CROSS JOIN LATERAL (SELECT (l.stored).*) AS s
         """;
 
     /// <summary>A committed event's key, what it was for and what was answered.</summary>
     public sealed record StoredKey(long Reference, string? Fingerprint, byte[]? ResponseBody);
 
     /// <summary>
-    /// Takes the lock, then reads the case and (when given) the event already committed under <paramref name="key"/>
-    /// in one statement, in one round trip. The wait for the lock may last <paramref name="timeoutSeconds"/>.
+    /// Takes the lock, then reads the case and (when given) the event already committed under <paramref name="key"/>,
+    /// in one statement. The wait for the lock may last <paramref name="timeoutSeconds"/>.
     /// </summary>
     public static async Task<(StoredCase? Case, StoredKey? Key)> LockAndLoadAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long reference, Guid? key, int timeoutSeconds, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction) { Timeout = timeoutSeconds };
-        batch.BatchCommands.Add(Command(LockSql, reference));
-        var load = Command(key is null ? LoadSql : LoadWithKeySql, reference);
-        if (key is { } value)
-        {
-            load.Parameters.Add(new NpgsqlParameter<Guid> { NpgsqlDbType = NpgsqlDbType.Uuid, TypedValue = value });
-        }
-
-        batch.BatchCommands.Add(load);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken); // the lock's own (void) row
+        await using var command = new NpgsqlCommand(LockAndLoadSql, connection, transaction) { CommandTimeout = timeoutSeconds };
+        command.Parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = reference });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)key ?? DBNull.Value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
-            return (null, null); // no key asked for, and no case
+            throw new InvalidOperationException("ccd.lock_case returned no row.");
         }
 
         var stored = reader.IsDBNull(0) ? null : StoredCase.Read(reader);
-        var storedKey = key is null || reader.IsDBNull(StoredCase.ColumnCount) ? null : ReadKey(reader, StoredCase.ColumnCount);
+        var storedKey = reader.IsDBNull(StoredCase.ColumnCount) ? null : ReadKey(reader, StoredCase.ColumnCount);
         return (stored, storedKey);
     }
 
@@ -73,11 +61,4 @@ internal static class CaseLock
         reader.GetInt64(at),
         reader.IsDBNull(at + 1) ? null : reader.GetString(at + 1),
         reader.IsDBNull(at + 2) ? null : reader.GetFieldValue<byte[]>(at + 2));
-
-    private static NpgsqlBatchCommand Command(string sql, long reference)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = reference });
-        return command;
-    }
 }
