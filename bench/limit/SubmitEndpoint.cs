@@ -8,8 +8,9 @@ namespace Ccd.Bench.Limit;
 
 /// <summary>
 /// <c>POST /ccd-persistence/cases</c> for an update event, in one round trip: the case lock the service takes, then
-/// the service's three writes (src/Ccd.Runtime/Writing/EventWriter.cs: the case row, the history row, the search-queue
-/// upsert) as one statement whose update matches only the version CCD read, so a stale submit writes nothing (409).
+/// the service's writes (src/Ccd.Runtime/Writing/EventWriter.cs: the case row, the history row, the search-queue
+/// upsert) as one statement, as the service sends them, whose update matches only the version CCD read, so a stale
+/// submit writes nothing (409).
 /// The history row stores the proposed case details where the service stores its answer: the same size, and the
 /// real answer's revision is known only after the write.
 /// Parameters are bound by position (<c>$1</c>), as the service binds its write path, so neither pays for Npgsql
