@@ -44,7 +44,8 @@ internal static class CaseLock
         }
 
         var stored = reader.IsDBNull(0) ? null : StoredCase.Read(reader);
-        var storedKey = reader.IsDBNull(StoredCase.ColumnCount) ? null : ReadKey(reader, StoredCase.ColumnCount);
+        var keyAt = reader.FieldCount - 3; // the key's three columns follow the case's
+        var storedKey = reader.IsDBNull(keyAt) ? null : ReadKey(reader, keyAt);
         return (stored, storedKey);
     }
 

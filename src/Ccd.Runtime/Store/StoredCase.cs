@@ -30,9 +30,6 @@ internal sealed record StoredCase(
         removed_at IS NOT NULL
         """;
 
-    /// <summary>How many columns <see cref="Columns"/> lists.</summary>
-    public const int ColumnCount = 16;
-
     public static StoredCase Read(NpgsqlDataReader reader) => StoredCaseText.Read(reader).Parse();
 
     public static JsonObject ParseObject(string json) => JsonNode.Parse(json)?.AsObject() ?? [];
