@@ -46,8 +46,8 @@ internal static class EventWriter
         """;
 
     // The rest of the event's writes, in the same statement as the case row's (WITH case_row AS (...), then these;
-    // the shape of bench/limit/SubmitEndpoint.cs): the history row and what hangs off it (the significant item and the outbox message need the new event's id),
-    // then the search-queue upsert. Every sub-statement runs to completion whether read or not, and the foreign keys
+    // the shape of bench/limit/SubmitEndpoint.cs): the history row and what hangs off it (the significant item and
+    // the outbox message need the new event's id), then the search-queue upsert. Every sub-statement runs to completion whether read or not, and the foreign keys
     // are checked at the statement's end, when the case row is written. The history's data is the rendering ($24),
     // or the stored blob ($6) when the rendering is the blob itself (sent once, parsed once). The message's
     // time_stamp is clock_timestamp() taken after the case lock, so per case it follows commit order (CCD's
