@@ -16,17 +16,22 @@ internal sealed class StatusReader(NpgsqlDataSource dataSource, TimeProvider tim
         """;
 
     // Re-index work is queued in the future behind live work: it is not "old" until its time comes.
+    // The outbox's unsent count and oldest time_stamp come from one pass over its unsent rows (the partial index of
+    // unsent rows): a min(time_stamp) on its own is planned as a walk of the time_stamp index from its oldest entry,
+    // which passes every published row kept for the retention period before it meets an unsent one.
     private const string QueuesSql = """
         SELECT
             (SELECT count(*) FROM ccd.es_queue),
             (SELECT min(enqueued_at) FILTER (WHERE enqueued_at <= @now) FROM ccd.es_queue),
             (SELECT count(*) FROM ccd.es_dead_letter_queue),
-            (SELECT count(*) FROM ccd.message_queue_candidates WHERE published IS NULL),
-            (SELECT min(time_stamp) FROM ccd.message_queue_candidates WHERE published IS NULL),
+            outbox.unsent,
+            outbox.oldest,
             (SELECT count(*) FROM ccd.message_queue_candidates WHERE parked_at IS NOT NULL AND published IS NULL),
             (SELECT count(*) FROM ccd.jobs WHERE status = 'queued'),
             (SELECT count(*) FROM ccd.jobs WHERE status = 'running'),
             (SELECT count(*) FROM ccd.jobs WHERE status = 'failed')
+        FROM (SELECT count(*) AS unsent, min(time_stamp) AS oldest
+              FROM ccd.message_queue_candidates WHERE published IS NULL) AS outbox
         """;
 
     private const string ImportsSql = """
