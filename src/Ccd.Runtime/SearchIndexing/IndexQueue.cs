@@ -4,34 +4,42 @@ using NpgsqlTypes;
 
 namespace Ccd.Runtime.SearchIndexing;
 
-/// <summary>The indexer's statements on <c>ccd.es_queue</c>: claim a batch under a lease, and complete it in one round trip.</summary>
+/// <summary>The indexer's statements on <c>ccd.es_queue</c>: claim a batch under a lease (a row of <c>ccd.es_queue_leases</c>), and complete it in one round trip.</summary>
 internal static class IndexQueue
 {
-    // One round trip claims and loads. SKIP LOCKED lets several indexers claim side by side; the lease
-    // (locked_until, lock_token) outlives the claiming statement, so a crashed indexer's rows return after it.
+    // Claims are serialised, so that each sees every earlier claim's lease: the lock is taken by a statement of its
+    // own, before the claim's, because a statement's snapshot is taken before it runs (a claim that waited for the
+    // lock inside its own statement would not see the lease the previous holder just committed). It is held until
+    // the claim commits, a few milliseconds; the two-key form keeps it apart from the case locks' bigint keys.
+    private const string ClaimLockSql = "SELECT pg_advisory_xact_lock('ccd.es_queue_leases'::regclass::oid::integer, 0)";
+
+    // One round trip claims and loads. A claim leases its batch with one row in ccd.es_queue_leases (migration 0093)
+    // and writes nothing into the queue rows: a row is leased while its reference is in a lease that has not ended,
+    // so a crashed indexer's rows return when its lease ends (the next claim then deletes that lease). The claim reads
+    // no row locks either, so it never waits for a writer, and a writer never waits for it: a change committed after
+    // the claim's snapshot leaves the row at its newer revision, which the completion keeps queued.
     // The case and its history row are read in the statement's one snapshot: the document's version is the
     // case row's revision and its data the latest history row at or below that revision, so version and
     // content always belong together (normally that revision is the queued one, since writers queue it in
     // the event's own transaction).
-    // The claimed rows are updated by their row address (= ANY of the due ctids: a TID scan, no second index probe;
-    // the row lock keeps each locked version where it is until the UPDATE, and a version that is not visible to the
-    // UPDATE's snapshot is skipped, left unleased for the next pass) and each case row read by a LIMIT 1 lateral
-    // lookup, so a claim costs index probes for its batch alone: joined plainly, the planner hash-joined the whole
-    // queue and the whole case_data table on every pass while the queue was long (P5, bench/indexing). The removal
-    // record is needed only for a case that is gone or removed: for the others its lookup is skipped (a one-time
-    // filter of the lateral subquery, evaluated per row) instead of probing the table's key for every case.
+    // The leased references are one hashed set (NOT IN over a small subquery), probed per queue row the index scan
+    // passes; each case row is read by a LIMIT 1 lateral lookup, so a claim costs index probes for its batch alone:
+    // joined plainly, the planner hash-joined the whole queue and the whole case_data table on every pass while the
+    // queue was long (P5, bench/indexing). The removal record is needed only for a case that is gone or removed: for
+    // the others its lookup is skipped (a one-time filter of the lateral subquery, evaluated per row) instead of
+    // probing the table's key for every case.
     private const string ClaimSql = """
-        WITH due AS (
-            SELECT ctid FROM ccd.es_queue
-            WHERE (locked_until IS NULL OR locked_until <= @now)
-              AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
-            ORDER BY enqueued_at
+        WITH ended AS (
+            DELETE FROM ccd.es_queue_leases WHERE locked_until <= @now
+        ), due AS MATERIALIZED (
+            SELECT q.reference, q.case_revision, q.enqueued_at FROM ccd.es_queue q
+            WHERE (q.next_attempt_at IS NULL OR q.next_attempt_at <= @now)
+              AND q.reference NOT IN (SELECT unnest(l.refs) FROM ccd.es_queue_leases l WHERE l.locked_until > @now)
+            ORDER BY q.enqueued_at
             LIMIT @limit
-            FOR UPDATE SKIP LOCKED
-        ), claimed AS (
-            UPDATE ccd.es_queue q SET locked_until = @locked_until, lock_token = @token
-            WHERE q.ctid = ANY (ARRAY(SELECT ctid FROM due))
-            RETURNING q.reference, q.case_revision, q.enqueued_at
+        ), lease AS (
+            INSERT INTO ccd.es_queue_leases (token, locked_until, refs)
+            SELECT @token, @locked_until, array_agg(reference) FROM due HAVING count(*) > 0
         )
         SELECT c.reference, c.case_revision,
                d.reference IS NOT NULL, d.id, d.jurisdiction, d.case_type_id, d.state, d.security_classification::text,
@@ -39,7 +47,7 @@ internal static class IndexQueue
                d.supplementary_data::text, d.revision, d.removed_at IS NOT NULL,
                e.id, e.data::text,
                r.case_type_id, r.document_id, r.case_revision
-        FROM claimed c
+        FROM due c
         LEFT JOIN LATERAL (
             SELECT cd.reference, cd.id, cd.jurisdiction, cd.case_type_id, cd.state, cd.security_classification, cd.created_date,
                    cd.last_modified, cd.last_state_modified_date, cd.supplementary_data, cd.revision, cd.removed_at
@@ -58,6 +66,11 @@ internal static class IndexQueue
         ) r ON true
         ORDER BY c.enqueued_at
         """;
+
+    // Every statement that writes back what a pass did acts only while its lease is still there: a lease that ended
+    // was deleted by the claim that took its rows over, and the late holder then leaves them to the new one. The
+    // uncorrelated EXISTS is a one-time filter, checked once per statement.
+    private const string Held = "EXISTS (SELECT FROM ccd.es_queue_leases l WHERE l.token = @token)";
 
     // A newer dead letter of the same case and index replaces the older one.
     private const string DeadLetterSql = """
@@ -78,56 +91,64 @@ internal static class IndexQueue
           AND dl.reference = s.reference AND dl.index_name = s.index_name AND dl.case_revision <= s.revision
         """;
 
-    // Done only if the row is still ours and no newer revision was queued while we worked. The token comes as a
-    // column of the unnested rows, not as a constant: compared with a constant, the planner estimated from the
-    // statistics (lock tokens all null when analysed) that one row matched, and planned a scan of the queue joined
-    // to the unnested rows rescanned for each match: 500 × 500 comparisons a batch (custom plans, such as a
-    // connection without statement preparation gets). As a join column it probes the primary key per done row.
-    private const string DeleteDoneSql = """
+    // Done only if the lease is still ours and no newer revision was queued while we worked: such a row stays queued,
+    // and is claimable again once the lease row goes (EndLeaseSql, in the same transaction).
+    private const string DeleteDoneSql = $"""
         DELETE FROM ccd.es_queue q
-        USING unnest(@references, @revisions, @tokens) AS s(reference, revision, token)
-        WHERE q.reference = s.reference AND q.lock_token = s.token AND q.case_revision <= s.revision
+        USING unnest(@references, @revisions) AS s(reference, revision)
+        WHERE {Held} AND q.reference = s.reference AND q.case_revision <= s.revision
         """;
 
-    // What DeleteDoneSql left behind moved on meanwhile (or was taken over): release what is still ours at once for
-    // the newer revision. Run only when DeleteDoneSql deleted fewer rows than were done.
-    private const string ReleaseMovedSql = """
-        UPDATE ccd.es_queue SET locked_until = NULL, lock_token = NULL, attempts = 0, next_attempt_at = NULL, last_error = NULL
-        WHERE lock_token = @token AND reference = ANY(@references)
+    // Ends the lease: every row of the batch not deleted is claimable again at once (or after its back-off).
+    private const string EndLeaseSql = "DELETE FROM ccd.es_queue_leases WHERE token = @token";
+
+    // What DeleteDoneSql left behind moved on meanwhile: a success clears its failure count and back-off for the newer
+    // revision. Run only when DeleteDoneSql deleted fewer rows than were done (and so only after earlier failures
+    // does it change anything).
+    private const string ResetMovedSql = """
+        UPDATE ccd.es_queue SET attempts = 0, next_attempt_at = NULL, last_error = NULL
+        WHERE reference = ANY(@references) AND (attempts <> 0 OR next_attempt_at IS NOT NULL OR last_error IS NOT NULL)
         """;
 
     // Per row, the pause after its (attempts + 1)-th failure in a row; @pauses_ms holds the runtime's one back-off
     // (Workers/Backoff) for each count, the last repeating once the cap is reached.
-    private const string BackOffSql = """
+    private const string BackOffSql = $"""
         UPDATE ccd.es_queue q
-        SET locked_until = NULL, lock_token = NULL, attempts = q.attempts + 1, last_error = s.error,
+        SET attempts = q.attempts + 1, last_error = s.error,
             next_attempt_at = @now + make_interval(secs => (@pauses_ms)[least(q.attempts + 1, cardinality(@pauses_ms))] / 1000.0)
         FROM unnest(@references, @errors) AS s(reference, error)
-        WHERE q.reference = s.reference AND q.lock_token = @token
+        WHERE {Held} AND q.reference = s.reference
         """;
 
-    // A pass that failed as a whole hands its rows back at once: the loop's supervisor paces the next try.
-    private const string ReleaseFailedSql = """
-        UPDATE ccd.es_queue q
-        SET locked_until = NULL, lock_token = NULL, last_error = @error
-        WHERE q.lock_token = @token AND q.reference = ANY(@references)
+    // A pass that failed as a whole hands its rows back at once (EndLeaseSql follows): the loop's supervisor paces the next try.
+    private const string ReleaseFailedSql = $"""
+        UPDATE ccd.es_queue q SET last_error = @error
+        WHERE {Held} AND q.reference = ANY(@references)
         """;
 
-    // When the next row becomes claimable: the end of a back-off or of a lease (-infinity: now).
+    // When the next row becomes claimable: the end of a lease (one that ended is due now, its rows with it), or of a
+    // back-off of a row no lease holds (-infinity: now).
     private const string NextDueSql = """
-        SELECT min(greatest(coalesce(next_attempt_at, '-infinity'), coalesce(locked_until, '-infinity'))) FROM ccd.es_queue
+        SELECT least(
+            (SELECT min(locked_until) FROM ccd.es_queue_leases),
+            (SELECT min(coalesce(next_attempt_at, '-infinity')) FROM ccd.es_queue
+             WHERE reference NOT IN (SELECT unnest(refs) FROM ccd.es_queue_leases)))
         """;
 
     public static async Task<IReadOnlyList<QueuedCase>> ClaimAsync(
         NpgsqlDataSource dataSource, Guid token, DateTime now, DateTime lockedUntil, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(ClaimSql);
+        // One batch is one implicit transaction: the lock, then the claim in a snapshot taken after it was granted.
+        await using var batch = dataSource.CreateBatch();
+        Add(batch, ClaimLockSql);
+        var command = Add(batch, ClaimSql);
         command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp) { TypedValue = now });
         command.Parameters.Add(new NpgsqlParameter<DateTime>("locked_until", NpgsqlDbType.Timestamp) { TypedValue = lockedUntil });
         command.Parameters.Add(new NpgsqlParameter<Guid>("token", NpgsqlDbType.Uuid) { TypedValue = token });
         command.Parameters.Add(new NpgsqlParameter<int>("limit", NpgsqlDbType.Integer) { TypedValue = limit });
         var rows = new List<QueuedCase>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             CaseRow? row = null;
@@ -183,7 +204,7 @@ internal static class IndexQueue
             delete = Add(batch, DeleteDoneSql);
             delete.Parameters.Add(Array("references", NpgsqlDbType.Bigint, result.Done.Select(d => d.Reference)));
             delete.Parameters.Add(Array("revisions", NpgsqlDbType.Integer, result.Done.Select(d => d.Revision)));
-            delete.Parameters.Add(Array("tokens", NpgsqlDbType.Uuid, result.Done.Select(_ => token)));
+            delete.Parameters.Add(Token(token));
         }
 
         if (result.Retries.Count > 0)
@@ -191,36 +212,35 @@ internal static class IndexQueue
             var command = Add(batch, BackOffSql);
             command.Parameters.Add(Array("references", NpgsqlDbType.Bigint, result.Retries.Select(r => r.Reference)));
             command.Parameters.Add(Array("errors", NpgsqlDbType.Text, result.Retries.Select(r => r.Error)));
-            command.Parameters.Add(new NpgsqlParameter<Guid>("token", NpgsqlDbType.Uuid) { TypedValue = token });
+            command.Parameters.Add(Token(token));
             command.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.Timestamp) { TypedValue = now });
             command.Parameters.Add(Array("pauses_ms", NpgsqlDbType.Double, backOff.PausesInMilliseconds()));
         }
 
-        if (batch.BatchCommands.Count > 0)
-        {
-            // One batch is one implicit transaction: dead letters, clean-up and queue changes land together.
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
+        Add(batch, EndLeaseSql).Parameters.Add(Token(token));
+        // One batch is one implicit transaction: dead letters, clean-up, queue changes and the lease's end land together.
+        await batch.ExecuteNonQueryAsync(cancellationToken);
 
         if (delete is not null && delete.RecordsAffected < result.Done.Count)
         {
-            // Rarely needed, so a round trip of its own: until it runs (or if it never does) the moved rows are only
-            // held by their lease, as after a crash.
-            await using var release = dataSource.CreateCommand(ReleaseMovedSql);
-            release.Parameters.Add(Array("references", NpgsqlDbType.Bigint, result.Done.Select(d => d.Reference)));
-            release.Parameters.Add(new NpgsqlParameter<Guid>("token", NpgsqlDbType.Uuid) { TypedValue = token });
-            await release.ExecuteNonQueryAsync(cancellationToken);
+            // Rarely needed, so a round trip of its own: until it runs (or if it never does) a moved row keeps the
+            // failure count of its earlier revision, which only lengthens its next back-off.
+            await using var reset = dataSource.CreateCommand(ResetMovedSql);
+            reset.Parameters.Add(Array("references", NpgsqlDbType.Bigint, result.Done.Select(d => d.Reference)));
+            await reset.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
     /// <summary>Hands claimed rows back, claimable at once, with the error of the pass that failed; rows no longer ours are left alone.</summary>
     public static async Task ReleaseAsync(NpgsqlDataSource dataSource, Guid token, IEnumerable<long> references, string error, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(ReleaseFailedSql);
+        await using var batch = dataSource.CreateBatch();
+        var command = Add(batch, ReleaseFailedSql);
         command.Parameters.Add(Array("references", NpgsqlDbType.Bigint, references));
-        command.Parameters.Add(new NpgsqlParameter<Guid>("token", NpgsqlDbType.Uuid) { TypedValue = token });
+        command.Parameters.Add(Token(token));
         command.Parameters.Add(new NpgsqlParameter<string>("error", NpgsqlDbType.Text) { TypedValue = error });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        Add(batch, EndLeaseSql).Parameters.Add(Token(token));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>When the next queued row becomes claimable (now or earlier when one is due), or null when the queue is empty.</summary>
@@ -237,6 +257,8 @@ internal static class IndexQueue
         batch.BatchCommands.Add(command);
         return command;
     }
+
+    private static NpgsqlParameter<Guid> Token(Guid token) => new("token", NpgsqlDbType.Uuid) { TypedValue = token };
 
     private static NpgsqlParameter<T[]> Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>
         new NpgsqlParameter<T[]>(name, NpgsqlDbType.Array | type) { TypedValue = values.ToArray() };
