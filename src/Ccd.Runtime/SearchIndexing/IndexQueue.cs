@@ -27,7 +27,9 @@ internal static class IndexQueue
     // joined plainly, the planner hash-joined the whole queue and the whole case_data table on every pass while the
     // queue was long (P5, bench/indexing). The removal record is needed only for a case that is gone or removed: for
     // the others its lookup is skipped (a one-time filter of the lateral subquery, evaluated per row) instead of
-    // probing the table's key for every case.
+    // probing the table's key for every case. Its LIMIT 1 (the reference is the key, so it changes no answer) keeps
+    // the subquery from being flattened into the join, which turned the filter into a join filter evaluated after
+    // scanning the table for every case (a seq scan per case while the table is empty, ~0.3 µs a case more).
     private const string ClaimSql = """
         WITH ended AS (
             DELETE FROM ccd.es_queue_leases WHERE locked_until <= @now
@@ -63,6 +65,7 @@ internal static class IndexQueue
         LEFT JOIN LATERAL (
             SELECT rc.case_type_id, rc.document_id, rc.case_revision FROM ccd.es_removed_cases rc
             WHERE (d.reference IS NULL OR d.removed_at IS NOT NULL) AND rc.reference = c.reference
+            LIMIT 1
         ) r ON true
         ORDER BY c.enqueued_at
         """;
