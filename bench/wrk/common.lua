@@ -45,20 +45,31 @@ local function gap()
   return -math.log(1 - math.random()) * gap_ms
 end
 local slot = nil
+local started = nil
 lag_ms = {}  -- lag of each late send, whole ms → how many (a global, so done() can read each thread's)
 lag_max = 0
+-- Second of the run (from this thread's first slot) → sends at least STALL_MS late in it, and the longest lag: when
+-- in the run an app stalled (at its start, now and then, once), which the percentiles alone do not say.
+local STALL_MS = 10
+lag_second_count, lag_second_max = {}, {}
 function common.delay()
   local now = now_ms()
   if not slot then
     -- Each thread its own random stream (the scripts may seed both threads alike): its timetable's and its requests'.
     math.randomseed(os.time() + tonumber(ts.tv_nsec))
     slot = now
+    started = now
   end
   slot = slot + gap()
   if slot >= now then return math.floor(slot - now + 0.5) end
   local late = math.floor(now - slot)
   lag_ms[late] = (lag_ms[late] or 0) + 1
   if now - slot > lag_max then lag_max = now - slot end
+  if now - slot >= STALL_MS then
+    local second = math.floor((now - started) / 1000)
+    lag_second_count[second] = (lag_second_count[second] or 0) + 1
+    lag_second_max[second] = math.max(lag_second_max[second] or 0, now - slot)
+  end
   return 0
 end
 
@@ -86,7 +97,10 @@ end
 -- One machine-readable line bench/run parses.
 function common.report(summary, latency, extra)
   local seen, lags, late, lag_max_all = {}, {}, 0, 0
+  local second_count, second_max = {}, {}
   for _, thread in ipairs(common.threads) do
+    for second, n in pairs(thread:get("lag_second_count") or {}) do second_count[second] = (second_count[second] or 0) + n end
+    for second, ms in pairs(thread:get("lag_second_max") or {}) do second_max[second] = math.max(second_max[second] or 0, ms) end
     local f = thread:get("failures")
     if f and f ~= "" then table.insert(seen, f) end
     for ms, n in pairs(thread:get("lag_ms") or {}) do lags[ms] = (lags[ms] or 0) + n; late = late + n end
@@ -101,7 +115,15 @@ function common.report(summary, latency, extra)
     seen_lags, lag_p99 = seen_lags + lags[ms], ms
   end
   if common.paced then
-    extra = string.format(',"offered_rps":%.1f,"lag_p99_ms":%d,"lag_max_ms":%.1f', pace_rps, lag_p99, lag_max_all) .. (extra or "")
+    -- [second of the run, sends >= STALL_MS late, longest lag in ms] for each second that had any.
+    local seconds, stalls = {}, {}
+    for second in pairs(second_count) do table.insert(seconds, second) end
+    table.sort(seconds)
+    for _, second in ipairs(seconds) do
+      table.insert(stalls, string.format("[%d,%d,%.0f]", second, second_count[second], second_max[second]))
+    end
+    extra = string.format(',"offered_rps":%.1f,"lag_p99_ms":%d,"lag_max_ms":%.1f,"lag_seconds":[%s]', pace_rps, lag_p99, lag_max_all,
+      table.concat(stalls, ",")) .. (extra or "")
   end
   io.write(string.format('WRK_JSON {"requests":%d,"duration_us":%d,"rps":%.1f,"non_2xx":%d,"socket_errors":%d,' ..
     '"p50_ms":%.2f,"p95_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"failures":[%s]' .. (extra or "") .. '}\n',
