@@ -2,6 +2,8 @@
 # Installs what the service or the tests need on a fresh Debian machine with the .NET SDK.
 #   scripts/install-prerequisites.sh serve   what serving needs (scripts/run.sh): PostgreSQL 15 server binaries
 #                                            (the service starts its own embedded cluster) and runuser
+#   scripts/install-prerequisites.sh bench   what bench/run and bench/ab need: serving's, RabbitMQ with its AMQP 1.0
+#                                            plugin (P5's broker) and wrk
 #   scripts/install-prerequisites.sh [test]  that, and what the tests need (scripts/test.sh): RabbitMQ with its
 #                                            AMQP 1.0 plugin (tests/infra/amqp-broker.sh starts a private broker),
 #                                            wrk for the benchmark's smoke run, and Node's npm with @redocly/cli
@@ -9,13 +11,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-test}
-case "$mode" in serve|test) ;; *) echo "usage: $0 [serve|test]" >&2; exit 2 ;; esac
+case "$mode" in serve|bench|test) ;; *) echo "usage: $0 [serve|bench|test]" >&2; exit 2 ;; esac
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
-if [ "$mode" = test ]; then
+if [ "$mode" != serve ]; then
   [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
+fi
+if [ "$mode" = test ]; then
   command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
   # PgBouncer 1.18 (transaction pooling), in front of the test cluster for scripts/test.sh's PgBouncer pass.
   [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)

@@ -61,6 +61,18 @@ def broken_runs(results):
     return ((name, run) for name, run in runs(results) if not run["requests"] or failed(run))
 
 
+def warmup_lines(r):
+    """What each app's warm-up took before its measured runs (bench/run's Bench.warm_up)."""
+    runs = r.get("warmup", [])
+    if not runs:
+        return []
+    def one(w):
+        costs = " → ".join(str(c) for c in w["app_cpu_us_per_request"])
+        return f"{w['workload']} {w['app']} {w['seconds']} s ({costs} µs{'' if w['steady'] else ', not steady'})"
+    return ["Before its measured runs each app had warm-up runs until its CPU per request was steady (two in a row within "
+            "10%, its code tiered up) or `--warmup-max` seconds had gone; their app CPU µs per request: " + "; ".join(map(one, runs)) + ".", ""]
+
+
 def load_average():
     return " ".join(open("/proc/loadavg").read().split()[:3])
 
@@ -326,7 +338,7 @@ def write(r, quick, out):
              f"load average before the run {m['load_before']}, after {load_average()}.",
              f"Data: {r['cases']:,} cases, {r['adoption_cases']:,} adoption cases; runs of {r['duration_s']} s with {r['clients']} connections; "
              f"cluster settings {r['cluster_settings']}.", "",
-             *busy_warning(r),
+             *busy_warning(r), *warmup_lines(r),
              "Every workload runs against the service and against **the limit** (`bench/limit`: a bare ASP.NET Core + Npgsql",
              "app doing the same SQL on the same data, no authentication, validation or case view), one after the other, with",
              "the same `wrk` scripts. CPU is µs per request of the app and of PostgreSQL (postmaster and backends).", ""]
