@@ -284,7 +284,9 @@ def busy_warning(r):
     if not shares:
         return []
     share, name = max(shares)
-    line = f"Other work on the machine took at most {share:.0%} of its CPU during a run ({name})."
+    steal = dict(runs(r))[name].get("steal_share")
+    of_it = f"; the hypervisor's steal {steal:.0%} of the CPU" if steal else ""
+    line = f"Other work on the machine took at most {share:.0%} of its CPU during a run ({name}{of_it})."
     if share <= 0.1:
         return [line, ""]
     return [f"**The machine was busy.** {line} Other work skews these figures, CPU per request and the ratios",
