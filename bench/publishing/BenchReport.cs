@@ -15,7 +15,8 @@ internal static class BenchReport
     private const double AbsoluteTarget = 5000;
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static async Task WriteAsync(BenchSettings settings, RunFigures runtime, RunFigures bare, IReadOnlyList<string> errors)
+    public static async Task WriteAsync(
+        BenchSettings settings, RunFigures runtime, RunFigures bare, IReadOnlyList<(RunFigures Runtime, RunFigures Bare)> rounds, IReadOnlyList<string> errors)
     {
         var machine = Machine();
         var date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -32,6 +33,7 @@ internal static class BenchReport
             ["warmup_messages"] = settings.WarmupMessages,
             ["service"] = Figures(runtime),
             ["limit"] = Figures(bare),
+            ["rounds"] = rounds.Select(r => new Dictionary<string, object?> { ["service_rate"] = Math.Round(r.Runtime.Rate), ["limit_rate"] = Math.Round(r.Bare.Rate) }).ToList(),
             ["ratio"] = Math.Round(ratio, 2),
             ["target_ratio"] = TargetRatio,
             ["meets_target"] = ratio >= TargetRatio && errors.Count == 0,
@@ -47,7 +49,8 @@ internal static class BenchReport
 
             {settings.Messages:N0} queued outbox rows ({settings.Cases:N0} cases, {settings.Messages / Math.Max(1, settings.Cases)} events each) to a
             local RabbitMQ {machine["rabbitmq"]} with its AMQP 1.0 plugin (quorum queues), measured in one run after a warm-up of
-            {settings.WarmupMessages:N0} messages each way:
+            {settings.WarmupMessages:N0} messages each way, in {rounds.Count} round(s) of the runtime then the limit on rows of their own, the faster
+            run of each kept (messages/s a round, runtime / limit: {string.Join("; ", rounds.Select(r => $"{r.Runtime.Rate:N0} / {r.Bare.Rate:N0}"))}):
             - **the runtime**: {settings.Publishers} `OutboxPublisher`(s), batch {settings.BatchSize}: claim the oldest unsent row of each case,
               send the batch pipelined, mark what the broker accepted, commit (the next batch claimed and the previous one's marks committed while the broker settles one); timed from start until nothing is unsent;
             - **the limit**: a bare AMQPNetLite sender (`bench/publishing/BareSender.cs`) sending the same rows' messages (built by
@@ -70,7 +73,7 @@ internal static class BenchReport
             {machine["memory"]} RAM, Linux {machine["kernel"]}, .NET {machine["dotnet"]}, {machine["postgres"]}
             (the tests' throwaway cluster: fsync off). The database, the broker and the bench process all ran on this machine.
 
-            Reproduce: `bench/publishing/run.sh` (options: `--messages N --cases N --publishers N --batch N --warmup N`); `bench/run` runs it too.
+            Reproduce: `bench/publishing/run.sh` (options: `--messages N --cases N --publishers N --batch N --warmup N --rounds N`); `bench/run` runs it too.
             """;
         await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, $"{date}-publishing.md"), md + "\n");
     }

@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace Ccd.Bench.Publishing;
 
-/// <summary>Command-line settings: <c>--messages N --cases N --publishers N --batch N --warmup N --out DIR</c>.</summary>
-internal sealed record BenchSettings(int Messages, int Cases, int Publishers, int BatchSize, int WarmupMessages, string OutputDirectory)
+/// <summary>Command-line settings: <c>--messages N --cases N --publishers N --batch N --warmup N --rounds N --out DIR</c>.</summary>
+internal sealed record BenchSettings(int Messages, int Cases, int Publishers, int BatchSize, int WarmupMessages, int Rounds, string OutputDirectory)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -29,6 +29,7 @@ internal sealed record BenchSettings(int Messages, int Cases, int Publishers, in
             Int("publishers", 1),
             batch,
             Int("warmup", messages >= 20 * batch ? 60 * batch : Math.Max(3 * batch, messages)),
+            Math.Max(1, Int("rounds", 2)),
             values.GetValueOrDefault("out", "bench/results"));
     }
 }
