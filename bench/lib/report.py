@@ -330,6 +330,9 @@ def pairs_sections(r, keys, ratios):
 def write(r, quick, out):
     out.mkdir(parents=True, exist_ok=True)
     name = f"{r['date'][:10]}-{r['name']}"
+    if not quick and (out / f"{name}.md").exists():
+        # A second run on the same day keeps the first's page: this one is named by its start time too (HHMM).
+        name = f"{name}-{r['date'][11:15]}"
     ratios, absolute = verdicts(r), absolute_verdicts(r)
     r["verdicts"] = {k: ok for k, (ok, _) in ratios.items()}
     r["absolute_verdicts"] = {k: ok for k, (ok, _) in absolute.items()}
